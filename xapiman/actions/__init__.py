@@ -1,0 +1,1 @@
+"""One object per user operation, shared by the desktop app and the command line. No Qt."""

@@ -1,0 +1,1 @@
+"""What the user keeps: connection profiles, passwords, pinned certificates. No Qt."""

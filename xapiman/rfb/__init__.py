@@ -1,0 +1,1 @@
+"""The RFB (VNC) protocol client. No Qt."""

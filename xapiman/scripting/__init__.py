@@ -1,0 +1,1 @@
+"""The scripting command line, `xapiman-cli`."""

@@ -1,0 +1,1 @@
+"""The XAPI client: transports, connections, the live object cache, tasks. No Qt."""
