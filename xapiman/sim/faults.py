@@ -1,0 +1,94 @@
+"""Faults a test can switch on: latency, refused connections, cut or malformed answers,
+dropped event streams, expired sessions, a killed coordinator."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xapiman.sim.call import Call
+    from xapiman.sim.simulator import Simulator
+
+_current = threading.local()
+
+
+def set_current_socket(sock: socket.socket | None) -> None:
+    """The server notes which connection the running call came on (for dropping streams)."""
+    _current.sock = sock
+
+
+@dataclass
+class Faults:
+    """Switches, all off by default. Counters count down one per answer they spoil.
+
+    Attributes:
+        latency: seconds to wait before answering each RPC.
+        refuse_connections: close each new connection at once.
+        cut_responses: the next N RPC answers stop half way and the connection closes.
+        malformed_responses: the next N RPC answers are not XML-RPC / JSON-RPC.
+        drop_event_from: the next N event.from calls lose their connection instead of answering.
+    """
+
+    sim: Simulator
+    latency: float = 0.0
+    refuse_connections: bool = False
+    cut_responses: int = 0
+    malformed_responses: int = 0
+    drop_event_from: int = 0
+    _in_event_from: set[socket.socket] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, name: str) -> bool:
+        """Use up one count of the counter `name`; True when it was positive."""
+        with self._lock:
+            value = getattr(self, name)
+            if value > 0:
+                setattr(self, name, value - 1)
+                return True
+            return False
+
+    def before_event_from(self, call: Call) -> None:
+        sock = getattr(_current, "sock", None)
+        if sock is None:
+            return
+        if self.take("drop_event_from"):
+            _shutdown(sock)
+            raise ConnectionAbortedError("event.from stream dropped by a fault")
+        with self._lock:
+            self._in_event_from.add(sock)
+
+    def after_call(self) -> None:
+        sock = getattr(_current, "sock", None)
+        if sock is not None:
+            with self._lock:
+                self._in_event_from.discard(sock)
+
+    def drop_event_streams(self) -> int:
+        """Cut every connection blocked in event.from now; returns how many."""
+        with self._lock:
+            socks = list(self._in_event_from)
+            self._in_event_from.clear()
+        for sock in socks:
+            _shutdown(sock)
+        return len(socks)
+
+    def expire_sessions(self) -> None:
+        self.sim.sessions.expire_all()
+
+    def kill_coordinator(self, successor: str | None = None, delay: float = 0.0) -> None:
+        """Stop the coordinator's server; `successor` becomes coordinator after `delay` s."""
+        self.sim.kill_coordinator(successor, delay)
+
+    def pause(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass

@@ -1,0 +1,1 @@
+"""The datamodel the simulator serves (generated tables plus the rules for implicit messages)."""

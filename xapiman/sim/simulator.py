@@ -1,0 +1,166 @@
+"""A simulated pool: its database, one HTTP(S) server per host, sessions, tasks and faults."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from xapiman.sim import handlers, tls
+from xapiman.sim.db import Database
+from xapiman.sim.dispatch import Dispatcher
+from xapiman.sim.errors import Failure
+from xapiman.sim.faults import Faults
+from xapiman.sim.routes import load_routes
+from xapiman.sim.server import HostServer
+from xapiman.sim.sessions import Sessions
+from xapiman.sim.tasks import Tasks
+
+log = logging.getLogger("xapiman.sim")
+
+
+@dataclass
+class SimConfig:
+    """How the simulator behaves.
+
+    Attributes:
+        speed: operations run this many times faster than on a real pool; 0 = instant.
+        event_delay: seconds event.from gathers changes before answering (xapi: about 0.05).
+        session_timeout: idle seconds after which a session expires (None: never).
+        auth_failure_delay: seconds before a failed login answers (xapi waits 5).
+        events_lost_limit: event.next answers EVENTS_LOST beyond this many pending events.
+        failover_delay: seconds before a supporter takes over a killed coordinator.
+    """
+
+    user: str = "root"
+    password: str = "xapiman"
+    speed: float = 1.0
+    event_delay: float = 0.05
+    session_timeout: float | None = None
+    auth_failure_delay: float = 0.0
+    events_lost_limit: int = 10_000
+    failover_delay: float = 2.0
+
+
+class Simulator:
+    """Serves `db` as a pool: the coordinator (pool.master) answers the API, supporters
+    answer HOST_IS_SLAVE; every host serves its own side channels."""
+
+    def __init__(self, db: Database, config: SimConfig | None = None, *, use_tls: bool = True,
+                 cert: Path | None = None, bind: str = "127.0.0.1", port: int = 0,
+                 workdir: Path | None = None) -> None:
+        handlers.load_all()
+        load_routes()
+        self.db = db
+        self.config = config or SimConfig()
+        self.bind = bind
+        self.port = port
+        self.tasks = Tasks(db)
+        self.sessions = Sessions(self)
+        self.dispatcher = Dispatcher(self)
+        self.faults = Faults(self)
+        self.snapshot_cache: dict = {}
+        self.servers: dict[str, HostServer] = {}
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.cert: Path | None = None
+        self.ssl_context = None
+        if use_tls:
+            if cert is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="xapiman-sim-")
+                folder = Path(workdir) if workdir else Path(self._tmp.name)
+                cert = tls.make_self_signed(self.pool_name() or "xapiman-sim", folder)
+            self.cert = cert
+            self.ssl_context = tls.server_context(cert)
+
+    # -- the pool ---------------------------------------------------------------------------
+
+    def pool_ref(self) -> str:
+        return next(iter(self.db.all("pool")))
+
+    def pool_name(self) -> str:
+        pools = self.db.all("pool")
+        return next(iter(pools.values()))["name_label"] if pools else ""
+
+    @property
+    def coordinator(self) -> str:
+        return self.db.all("pool")[self.pool_ref()]["master"]
+
+    def assert_coordinator(self, host: str) -> None:
+        coordinator = self.coordinator
+        if host != coordinator:
+            raise Failure("HOST_IS_SLAVE", self.db.get(coordinator, "host")["address"])
+
+    @property
+    def fingerprint(self) -> str | None:
+        return tls.fingerprint(self.cert) if self.cert else None
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Listen on one port per host (the coordinator on `port`; 0 picks a free one)."""
+        coordinator = self.coordinator
+        hosts = [coordinator] + [h for h in self.db.all("host") if h != coordinator]
+        for host in hosts:
+            self._serve_host(host, self.port if host == coordinator else 0)
+
+    def _serve_host(self, host: str, port: int) -> HostServer:
+        server = HostServer(self, host, self.bind, port, self.ssl_context)
+        self.servers[host] = server
+        self.db.update(host, address=f"{self.bind}:{server.port}")
+        server.start()
+        return server
+
+    def stop(self) -> None:
+        for server in list(self.servers.values()):
+            server.stop()
+        self.servers.clear()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def url(self, host: str | None = None) -> str:
+        return self.servers[host or self.coordinator].url()
+
+    def host_urls(self) -> list[tuple[str, str]]:
+        return [(self.db.get(h, "host")["name_label"], s.url()) for h, s in self.servers.items()]
+
+    # -- faults that change the pool --------------------------------------------------------
+
+    def stop_host(self, host: str) -> None:
+        server = self.servers.pop(host, None)
+        if server is not None:
+            server.stop()
+
+    def kill_coordinator(self, successor: str | None = None, delay: float | None = None) -> None:
+        """The coordinator's server dies; after `delay` s `successor` takes over (as HA does)."""
+        old = self.coordinator
+        if successor is None:
+            successor = next((h for h in self.servers if h != old), None)
+        self.stop_host(old)
+        if successor is None:
+            return
+        wait = self.config.failover_delay if delay is None else delay
+
+        def take_over() -> None:
+            with self.db.lock:
+                self.db.update(self.pool_ref(), master=successor)
+                metrics = self.db.get(old, "host")["metrics"]
+                if self.db.find(metrics, "host_metrics") is not None:
+                    self.db.update(metrics, live=False)
+            self.sessions.expire_all()
+            log.info("host %s is the new coordinator", successor)
+
+        if wait <= 0:
+            take_over()
+        else:
+            timer = threading.Timer(wait, take_over)
+            timer.daemon = True
+            timer.start()
+
+    def revive_host(self, host: str) -> HostServer:
+        """A stopped host comes back (as a supporter unless it is still pool.master)."""
+        if host in self.servers:
+            return self.servers[host]
+        return self._serve_host(host, 0)

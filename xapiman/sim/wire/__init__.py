@@ -1,0 +1,1 @@
+"""Wire encodings of XAPI values: XML-RPC and JSON-RPC, as xapi writes and reads them."""
