@@ -28,7 +28,7 @@ PRODUCT = {
 
 
 def mac(rng: random.Random) -> str:
-    return "%02x:%02x:%02x:%02x:%02x:%02x" % (
+    return "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}".format(
         0x02 | (rng.randrange(256) & 0xFC), *(rng.randrange(256) for _ in range(5))
     )
 
