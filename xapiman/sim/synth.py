@@ -102,8 +102,8 @@ def _tag(db: Database, vm: str, rng: random.Random) -> None:
 
 def _add_template(db: Database, label: str, vcpus: int, memory: int, disk: int) -> str:
     disks = (
-        '<provision><disk device="0" size="%d" sr="" bootable="true" type="system"/></provision>'
-        % disk
+        f'<provision><disk device="0" size="{disk}" sr="" bootable="true" type="system"/>'
+        "</provision>"
     )
     metrics = db.create("VM_metrics", {})
     return db.create("VM", {
