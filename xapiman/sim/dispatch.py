@@ -81,7 +81,7 @@ class Dispatcher:
 
     def _arguments(self, msg: MessageSpec, params: list[object]) -> list[object]:
         offset = 1 if msg.session else 0
-        received = max(len(params) - offset, 0)
+        received = len(params) - offset  # -1 when even the session is missing, as xapi
         expected = msg.required_count
         if received < expected or (received > expected and not msg.has_optional):
             raise Failure("MESSAGE_PARAMETER_COUNT_MISMATCH", msg.wire_name, expected, received)
