@@ -104,7 +104,7 @@ class EventBatch:
         self.token = token
         self._cache = cache  # ref -> (record, encoded snapshot) shared by all calls
 
-    def _snapshot_xml(self, ref: str, record: dict) -> str:
+    def snapshot_xml(self, ref: str, record: dict) -> str:
         hit = self._cache.get(ref)
         if hit is not None and hit[0] is record:
             return hit[1]
@@ -125,7 +125,7 @@ class EventBatch:
             )
             if record is not None:
                 append("<member><name>snapshot</name>")
-                append(self._snapshot_xml(ref, record))
+                append(self.snapshot_xml(ref, record))
                 append("</member>")
             append("</struct></value>")
         append("</data></array></value></member><member><name>valid_ref_counts</name>")

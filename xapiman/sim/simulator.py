@@ -104,6 +104,17 @@ class Simulator:
         hosts = [coordinator] + [h for h in self.db.all("host") if h != coordinator]
         for host in hosts:
             self._serve_host(host, self.port if host == coordinator else 0)
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Encode every record once, so the first full event.from is as fast as later ones."""
+        from xapiman.sim.events import EventBatch
+
+        with self.db.lock:
+            records = [(ref, rec) for table in self.db.tables.values() for ref, rec in table.items()]
+        batch = EventBatch([], {}, "", self.snapshot_cache)
+        for ref, rec in records:
+            batch.snapshot_xml(ref, rec)
 
     def _serve_host(self, host: str, port: int) -> HostServer:
         server = HostServer(self, host, self.bind, port, self.ssl_context)
