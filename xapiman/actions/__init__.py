@@ -1,1 +1,9 @@
-"""One object per user operation, shared by the desktop app and the command line. No Qt."""
+"""One object per user operation, shared by the desktop app and the command line. No Qt.
+
+Importing this package registers every action in `base.REGISTRY`.
+"""
+
+from xapiman.actions import vm_manage, vm_power, vm_snapshots  # noqa: F401 (registration)
+from xapiman.actions.base import REGISTRY, Action, ActionContext, Availability, Target
+
+__all__ = ["REGISTRY", "Action", "ActionContext", "Availability", "Target"]

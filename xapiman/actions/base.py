@@ -1,0 +1,165 @@
+"""The shape of a user operation: what it applies to, whether it can run, how it runs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from xapiman.actions.prompts import Form, Prompter
+
+
+class ConnectionLike(Protocol):
+    """What actions need of a pool connection (xapiman.xapi's connection provides it)."""
+
+    name: str
+    cache: Any  # xapiman.xapi.cache.ObjectCache
+
+    def call(self, method: str, *args: object) -> object: ...
+
+    def call_async(self, method: str, *args: object) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """One selected object: its connection, its XAPI class (lower case) and its ref."""
+
+    conn: ConnectionLike
+    cls: str
+    ref: str
+
+    def record(self) -> dict | None:
+        return self.conn.cache.record(self.cls, self.ref)
+
+    def name(self) -> str:
+        rec = self.record() or {}
+        return str(rec.get("name_label") or self.ref)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an action can run, and why not (shown as the disabled item's tooltip)."""
+
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+YES = Availability(True)
+
+
+@dataclass
+class Started:
+    """A task an action started: what it is about and its handle (xapiman.xapi tasks)."""
+
+    title: str
+    target: Target
+    handle: Any
+
+
+@dataclass
+class ActionContext:
+    """What a running action may use.
+
+    Attributes:
+        prompter: asks the user (dialogs in the app, options or a terminal in the CLI).
+        started: every task the action started, in order.
+        answers: pre-set answers (the CLI's options), consulted before asking.
+    """
+
+    prompter: Prompter
+    started: list[Started] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    async def ask(self, form: Form) -> dict[str, Any] | None:
+        """The form's answers: from `answers` when all are given, else from the user."""
+        keys = [f.key for f in form.fields]
+        if keys and all(k in self.answers for k in keys):
+            return {k: self.answers[k] for k in keys}
+        if self.answers:
+            fields = tuple(replace(f, default=self.answers.get(f.key, f.default))
+                           for f in form.fields)
+            form = replace(form, fields=fields)
+        return await self.prompter.ask(form)
+
+    async def finish(self, started: Started, timeout: float = 3600.0) -> object:
+        """Wait for a started task to end; its result, or its error raised."""
+        return await asyncio.to_thread(started.handle.wait, timeout)
+
+    async def call(self, target: Target, method: str, *args: object) -> object:
+        """A synchronous XAPI call, off the caller's thread."""
+        return await asyncio.to_thread(target.conn.call, method, *args)
+
+    async def start(self, title: str, target: Target, method: str, *args: object) -> Started:
+        """`Async.<method>`: returns once the task exists; the task is followed by events."""
+        handle = await asyncio.to_thread(target.conn.call_async, method, *args)
+        started = Started(title, target, handle)
+        self.started.append(started)
+        return started
+
+
+class Action:
+    """One user operation (start a VM, take a snapshot ...).
+
+    Subclasses set the attributes and implement `check` and `run`. Menus, toolbars, the
+    context menu and the command line are all built from the registered instances.
+
+    Attributes:
+        id: stable name, e.g. "vm.start"; label: menu text; shortcut: Qt key sequence text.
+        classes: the XAPI classes (lower case) it applies to.
+        destructive: it destroys something, and asks before.
+        multi: it can run on several selected objects at once.
+    """
+
+    id: str = ""
+    label: str = ""
+    classes: frozenset[str] = frozenset()
+    shortcut: str | None = None
+    icon: str = ""
+    destructive: bool = False
+    multi: bool = True
+
+    def check(self, target: Target) -> Availability:
+        """Whether it can run on this one object (cheap, pure; called on every change)."""
+        raise NotImplementedError
+
+    def can_run(self, targets: Sequence[Target]) -> Availability:
+        """Enabled when any selected object passes; the first reason otherwise."""
+        if not targets:
+            return Availability(False, "Nothing is selected.")
+        if len(targets) > 1 and not self.multi:
+            return Availability(False, f"{self.label} works on one object at a time.")
+        first = None
+        for target in targets:
+            if target.cls not in self.classes:
+                first = first or Availability(False, f"{self.label} does not apply to this object.")
+                continue
+            result = self.check(target)
+            if result:
+                return result
+            first = first or result
+        return first or Availability(False, "")
+
+    def runnable(self, targets: Iterable[Target]) -> list[Target]:
+        return [t for t in targets if t.cls in self.classes and self.check(t)]
+
+    async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
+        """Ask what is needed, then start the work on each runnable target."""
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, Action] = {}
+
+
+def register(action: Action) -> Action:
+    if action.id in REGISTRY:
+        raise RuntimeError(f"two actions named {action.id}")
+    REGISTRY[action.id] = action
+    return action
+
+
+def actions_for(cls: str) -> list[Action]:
+    return [a for a in REGISTRY.values() if cls in a.classes]

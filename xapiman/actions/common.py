@@ -1,0 +1,66 @@
+"""Pieces every action module uses: the one-call VM operation and the errors actions raise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xapiman.actions import reasons
+from xapiman.actions.base import Action, ActionContext, Availability, Started, Target
+
+
+class ActionError(Exception):
+    """The user's input or the selection does not allow the action (shown as it is)."""
+
+
+class VmCall(Action):
+    """A VM operation that is one Async call with fixed extra arguments (start, suspend ...).
+
+    Attributes:
+        op: the vm_operations value that allowed_operations must contain.
+        method: the XAPI message, e.g. "VM.clean_shutdown".
+        args: the arguments after the VM ref.
+        confirm: a question asked once before running (None: no question).
+    """
+
+    classes = frozenset({"vm"})
+
+    def __init__(self, id: str, label: str, op: str, method: str, *args: object,
+                 shortcut: str | None = None, confirm: str | None = None,
+                 destructive: bool = False, needs_tools: bool = False, icon: str = "") -> None:
+        self.id = id
+        self.label = label
+        self.op = op
+        self.method = method
+        self.args = args
+        self.shortcut = shortcut
+        self.confirm = confirm
+        self.destructive = destructive
+        self.needs_tools = needs_tools
+        self.icon = icon
+
+    def check(self, target: Target) -> Availability:
+        record = target.record()
+        result = reasons.vm_operation(record, self.op)
+        if self.needs_tools:
+            result = reasons.with_tools_hint(result, record, target.conn.cache)
+        return result
+
+    async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
+        chosen = self.runnable(targets)
+        if not chosen:
+            raise ActionError(self.can_run(targets).reason or f"{self.label}: nothing to do.")
+        if self.confirm:
+            names = ", ".join(t.name() for t in chosen)
+            question = self.confirm.format(names=names, count=len(chosen))
+            if not await ctx.prompter.confirm(self.label, question, ok_label=self.label,
+                                              danger=self.destructive):
+                return []
+        out = []
+        for target in chosen:
+            out.append(await ctx.start(f"{self.label} '{target.name()}'", target, self.method,
+                                       target.ref, *self.args))
+        return out
+
+
+def names_of(targets: Sequence[Target]) -> str:
+    return ", ".join(f"'{t.name()}'" for t in targets)
