@@ -78,6 +78,10 @@ class ActionContext:
         """The form's answers: from `answers` when all are given, else from the user."""
         keys = [f.key for f in form.fields]
         if keys and all(k in self.answers for k in keys):
+            if form.danger and not await self.prompter.confirm(
+                    form.title, form.text, destroys=form.destroys, ok_label=form.ok_label,
+                    danger=True):
+                return None
             return {k: self.answers[k] for k in keys}
         if self.answers:
             fields = tuple(replace(f, default=self.answers.get(f.key, f.default))
@@ -132,16 +136,18 @@ class Action:
             return Availability(False, "Nothing is selected.")
         if len(targets) > 1 and not self.multi:
             return Availability(False, f"{self.label} works on one object at a time.")
-        first = None
+        first: Availability | None = None
         for target in targets:
             if target.cls not in self.classes:
-                first = first or Availability(False, f"{self.label} does not apply to this object.")
-                continue
-            result = self.check(target)
-            if result:
-                return result
-            first = first or result
-        return first or Availability(False, "")
+                result = Availability(False, f"{self.label} does not apply to this object.")
+            else:
+                result = self.check(target)
+                if result:
+                    return result
+            if first is None:
+                first = result
+        assert first is not None
+        return first
 
     def runnable(self, targets: Iterable[Target]) -> list[Target]:
         return [t for t in targets if t.cls in self.classes and self.check(t)]

@@ -1,0 +1,505 @@
+"""The resource tree model: every connection's pool, hosts, VMs, SRs and networks, updated
+row by row from cache notifications (never rebuilt, so selection and expansion survive)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, pyqtSignal
+
+from xapiman.gui.icons import icon
+from xapiman.gui.tree import layout
+from xapiman.gui.tree.describe import describe, search_text
+from xapiman.gui.tree.layout import ROOT, SHOWN, TreeOptions
+from xapiman.gui.tree.nodes import Node, make_sort_key
+
+KeyRole = Qt.ItemDataRole.UserRole + 1  # (conn id, class, ref) of an object row
+SearchRole = Qt.ItemDataRole.UserRole + 2  # lower-case text the search box matches
+KindRole = Qt.ItemDataRole.UserRole + 3
+
+
+@dataclass
+class ConnectionEntry:
+    """A connection as the tree knows it.
+
+    Attributes:
+        conn_id: stable id (the profile name); name: shown until the pool is loaded.
+        state, reason, attempt: the connection state ("connecting", "connected", ...).
+        cache: the connection's ObjectCache (None before it exists).
+    """
+
+    conn_id: str
+    name: str
+    cache: object | None = None
+    state: str = "disconnected"
+    reason: str = ""
+    attempt: int = 0
+    root: Node | None = None
+    nodes: dict[tuple, Node] = field(default_factory=dict)
+    placed: dict[str, dict[tuple, Node]] = field(default_factory=dict)  # ref -> parent key -> node
+    owners: dict[str, str] = field(default_factory=dict)  # VM (guest) metrics ref -> VM ref
+
+
+class ResourceTreeModel(QAbstractItemModel):
+    """Signals:
+        loaded(conn_id): a connection's objects were placed for the first time.
+    """
+
+    loaded = pyqtSignal(str)
+
+    def __init__(self, options: TreeOptions | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.options = options or TreeOptions()
+        self._top = Node(("top",), "top", "", "", "")
+        self._top.attached = True
+        self._conns: dict[str, ConnectionEntry] = {}
+
+    # -- Qt model interface -----------------------------------------------------------------
+
+    def _node(self, index: QModelIndex) -> Node:
+        return index.internalPointer() if index.isValid() else self._top
+
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        node = self._node(parent)
+        if column != 0 or not 0 <= row < len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, 0, node.children[row])
+
+    def parent(self, index: QModelIndex) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node: Node = index.internalPointer()
+        up = node.parent
+        if up is None or up is self._top:
+            return QModelIndex()
+        return self.createIndex(up.row(), 0, up)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 1
+
+    def index_of(self, node: Node) -> QModelIndex:
+        if node is self._top or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), 0, node)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node: Node = index.internalPointer()
+        entry = self._conns.get(node.conn)
+        if entry is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._label(entry, node)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(entry, node)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry, node)
+        if role == KeyRole:
+            return (node.conn, node.kind, node.ref)
+        if role == KindRole:
+            return node.kind
+        if role == SearchRole:
+            return self._search(entry, node)
+        return None
+
+    # -- what a row shows -------------------------------------------------------------------
+
+    def _record(self, entry: ConnectionEntry, node: Node) -> dict | None:
+        return entry.cache.get(node.ref) if entry.cache is not None and node.ref else None
+
+    def _label(self, entry: ConnectionEntry, node: Node) -> str:
+        if node.kind == "connection":
+            return self._connection_label(entry)
+        if node.kind == "group":
+            return node.label
+        record = self._record(entry, node)
+        return (record or {}).get("name_label") or node.label
+
+    def _connection_label(self, entry: ConnectionEntry) -> str:
+        title = self.pool_title(entry) or entry.name
+        if entry.state == "connected":
+            return title
+        if entry.state == "reconnecting":
+            return f"{title} (reconnecting, attempt {entry.attempt})"
+        if entry.state == "failed":
+            return f"{title} (failed: {entry.reason})" if entry.reason else f"{title} (failed)"
+        if entry.state == "connecting":
+            return f"{title} (connecting…)"
+        return f"{title} (disconnected)"
+
+    def pool_title(self, entry: ConnectionEntry) -> str:
+        cache = entry.cache
+        if cache is None or not getattr(cache, "loaded", False):
+            return ""
+        pool = next(iter(cache.records("pool").values()), None)
+        if pool is None:
+            return ""
+        if pool.get("name_label"):
+            return pool["name_label"]
+        master = cache.record("host", pool.get("master", ""))
+        return (master or {}).get("name_label", "")
+
+    def _icon(self, entry: ConnectionEntry, node: Node):
+        if node.kind == "connection":
+            if entry.state == "failed":
+                return icon("failed")
+            if entry.state != "connected":
+                return icon("connecting")
+            if entry.cache is not None and layout.is_standalone(entry.cache):
+                return icon("host")
+            return icon("pool")
+        if node.kind == "group":
+            return icon(node.key[0] if node.key[0] in ("folder", "tag") else "folder")
+        record = self._record(entry, node) or {}
+        return icon(node.kind, describe(node.kind, record, entry.cache).state)
+
+    def _tooltip(self, entry: ConnectionEntry, node: Node) -> str:
+        if node.kind == "connection":
+            return self._connection_label(entry)
+        if node.kind == "group":
+            return node.label
+        record = self._record(entry, node) or {}
+        return describe(node.kind, record, entry.cache).tooltip
+
+    def _search(self, entry: ConnectionEntry, node: Node) -> str:
+        if node.kind in ("connection", "group"):
+            return self._label(entry, node).casefold()
+        record = self._record(entry, node)
+        if record is None:
+            return ""
+        if node.search is not None and node.search[0] == id(record):
+            return node.search[1]
+        text = search_text(node.kind, record, entry.cache)
+        node.search = (id(record), text)
+        return text
+
+    # -- connections ------------------------------------------------------------------------
+
+    def add_connection(self, conn_id: str, name: str, cache: object | None = None,
+                       state: str = "connecting") -> None:
+        if conn_id in self._conns:
+            return
+        entry = ConnectionEntry(conn_id, name, cache, state)
+        entry.root = Node(ROOT, "connection", "", conn_id, name)
+        entry.nodes[ROOT] = entry.root
+        self._conns[conn_id] = entry
+        self._insert(self._top, entry.root)
+
+    def remove_connection(self, conn_id: str) -> None:
+        entry = self._conns.get(conn_id)
+        if entry is None or entry.root is None:
+            return
+        self._detach(entry.root)
+        del self._conns[conn_id]
+
+    def set_state(self, conn_id: str, state: str, reason: str = "", attempt: int = 0) -> None:
+        entry = self._conns.get(conn_id)
+        if entry is None or entry.root is None:
+            return
+        entry.state, entry.reason, entry.attempt = state, reason, attempt
+        self._changed(entry.root)
+
+    def set_cache(self, conn_id: str, cache: object) -> None:
+        entry = self._conns[conn_id]
+        if entry.cache is not cache:
+            entry.cache = cache
+            self._clear_objects(entry)
+
+    def connection_ids(self) -> list[str]:
+        return list(self._conns)
+
+    def entry(self, conn_id: str) -> ConnectionEntry | None:
+        return self._conns.get(conn_id)
+
+    # -- options ----------------------------------------------------------------------------
+
+    def set_options(self, options: TreeOptions) -> None:
+        """Another view or toggle: the objects are placed again (a user action, not an update)."""
+        if options == self.options:
+            return
+        self.beginResetModel()
+        self.options = options
+        for entry in self._conns.values():
+            assert entry.root is not None
+            for node in entry.root.walk():
+                node.attached = False
+            entry.root.children.clear()
+            entry.root.child_keys.clear()
+            entry.nodes = {ROOT: entry.root}
+            entry.placed.clear()
+            entry.root.attached = True
+            if entry.cache is not None and getattr(entry.cache, "loaded", False):
+                self._place_all(entry, signals=False)
+        self.endResetModel()
+
+    # -- cache notifications ----------------------------------------------------------------
+
+    def apply(self, conn_id: str, change) -> None:
+        """Apply one CacheChange of connection `conn_id` (on the GUI thread)."""
+        entry = self._conns.get(conn_id)
+        if entry is None or entry.cache is None or entry.root is None:
+            return
+        if not entry.placed and not entry.root.children:
+            self._first_load(entry)
+            return
+        cache = entry.cache
+        touched: set[str] = set()
+        for cls in SHOWN:
+            for ref in change.removed_in(cls):
+                self._remove_object(entry, ref)
+            touched |= change.added_in(cls) | change.changed_in(cls)
+        touched |= self._related(entry, change)
+        if change.changed_in("pool") or change.added_in("pool") or change.touched("host"):
+            self._changed(entry.root)
+        order = sorted(touched, key=lambda r: SHOWN.index(cache.class_of(r))
+                       if cache.class_of(r) in SHOWN else 99)
+        for ref in order:
+            self._place(entry, ref)
+        self._prune_groups(entry)
+
+    def _related(self, entry: ConnectionEntry, change) -> set[str]:
+        """Objects whose row depends on another class's record (metrics, PBDs, guest data)."""
+        cache = entry.cache
+        out: set[str] = set()
+        for pbd in change.touched("pbd"):
+            rec = cache.record("pbd", pbd)
+            if rec:
+                out.add(rec.get("SR", ""))
+        if change.touched("host_metrics"):
+            out |= set(cache.records("host"))
+        for cls in ("vm_guest_metrics", "vm_metrics"):
+            for ref in change.changed_in(cls) | change.added_in(cls):
+                owner = entry.owners.get(ref)
+                if owner:
+                    out.add(owner)
+        out.discard("")
+        return {r for r in out if cache.class_of(r) in SHOWN}
+
+    def _first_load(self, entry: ConnectionEntry) -> None:
+        assert entry.root is not None
+        self._place_all(entry, signals=False)
+        children = list(entry.root.children)
+        entry.root.children.clear()
+        entry.root.child_keys.clear()
+        if children:
+            self.beginInsertRows(self.index_of(entry.root), 0, len(children) - 1)
+            for child in children:
+                entry.root.insert(child)
+                for node in child.walk():
+                    node.attached = True
+            self.endInsertRows()
+        self._changed(entry.root)
+        self.loaded.emit(entry.conn_id)
+
+    def _place_all(self, entry: ConnectionEntry, *, signals: bool) -> None:
+        cache = entry.cache
+        for cls in SHOWN:
+            for ref in list(cache.records(cls)):
+                self._place(entry, ref)
+
+    def _clear_objects(self, entry: ConnectionEntry) -> None:
+        assert entry.root is not None
+        if entry.root.children:
+            self.beginRemoveRows(self.index_of(entry.root), 0, len(entry.root.children) - 1)
+            for child in entry.root.children:
+                for node in child.walk():
+                    node.attached = False
+            entry.root.children.clear()
+            entry.root.child_keys.clear()
+            self.endRemoveRows()
+        entry.nodes = {ROOT: entry.root}
+        entry.placed.clear()
+
+    # -- placing one object -----------------------------------------------------------------
+
+    def _place(self, entry: ConnectionEntry, ref: str, depth: int = 0) -> None:
+        cache = entry.cache
+        cls = cache.class_of(ref)
+        record = cache.get(ref)
+        if record is None or cls not in SHOWN:
+            self._remove_object(entry, ref)
+            return
+        kind = layout.object_kind(cls, record)
+        if cls == "vm":
+            entry.owners[record.get("guest_metrics", "")] = ref
+            entry.owners[record.get("metrics", "")] = ref
+        wanted = layout.parents(cls, ref, record, cache, self.options)
+        have = entry.placed.get(ref, {})
+        label = record.get("name_label", "") or ref
+        sort_key = make_sort_key(kind, label, ("obj", ref))
+        # one node moving to one other place: a move keeps its selection and expansion
+        if len(have) == 1 and len(wanted) == 1 and next(iter(have)) != wanted[0]:
+            node = next(iter(have.values()))
+            parent = self._parent_node(entry, wanted[0], depth)
+            if parent is not None and not self._inside(parent, node):
+                self._move(entry, node, parent, wanted[0], ref, sort_key, kind)
+                return
+        for pkey in [k for k in have if k not in wanted]:
+            self._remove_node(entry, have[pkey], ref, pkey)
+        for pkey in wanted:
+            node = entry.placed.get(ref, {}).get(pkey)
+            if node is not None:
+                if node.sort_key != sort_key or node.kind != kind:
+                    self._resort(node, sort_key, kind)
+                else:
+                    self._changed(node)
+                continue
+            parent = self._parent_node(entry, pkey, depth)
+            if parent is None:
+                continue
+            node = Node(("obj", ref, pkey), kind, ref, entry.conn_id, label)
+            entry.nodes[node.key] = node
+            entry.placed.setdefault(ref, {})[pkey] = node
+            self._insert(parent, node)
+
+    @staticmethod
+    def _inside(parent: Node, node: Node) -> bool:
+        up: Node | None = parent
+        while up is not None:
+            if up is node:
+                return True
+            up = up.parent
+        return False
+
+    def _parent_node(self, entry: ConnectionEntry, pkey: tuple, depth: int) -> Node | None:
+        if pkey == ROOT:
+            return entry.root
+        if pkey[0] == "obj":
+            nodes = entry.placed.get(pkey[1])
+            if not nodes and depth < 3:
+                self._place(entry, pkey[1], depth + 1)
+                nodes = entry.placed.get(pkey[1])
+            return next(iter(nodes.values())) if nodes else entry.root
+        node = entry.nodes.get(pkey)
+        if node is None:
+            parent = self._parent_node(entry, layout.group_parent(pkey), depth)
+            if parent is None:
+                return None
+            node = Node(pkey, "group", "", entry.conn_id, layout.group_label(pkey))
+            node.sort_key = make_sort_key("group", node.label, pkey)
+            entry.nodes[pkey] = node
+            self._insert(parent, node)
+        return node
+
+    # -- row operations with their signals --------------------------------------------------
+
+    def _insert(self, parent: Node, node: Node) -> None:
+        if parent.attached:
+            row = parent.position_for(node.sort_key)
+            self.beginInsertRows(self.index_of(parent), row, row)
+            parent.insert(node)
+            for n in node.walk():
+                n.attached = True
+            self.endInsertRows()
+        else:
+            parent.insert(node)
+
+    def _detach(self, node: Node) -> None:
+        parent = node.parent
+        if parent is None:
+            return
+        row = node.row()
+        if parent.attached:
+            self.beginRemoveRows(self.index_of(parent), row, row)
+            parent.take(row)
+            for n in node.walk():
+                n.attached = False
+            self.endRemoveRows()
+        else:
+            parent.take(row)
+
+    def _move(self, entry: ConnectionEntry, node: Node, parent: Node, pkey: tuple, ref: str,
+              sort_key: tuple, kind: str) -> None:
+        """Move an object's node under another parent (a VM starting on a host ...)."""
+        old_key = next(iter(entry.placed[ref]))
+        if not self._relocate(node, parent, sort_key, kind):
+            self._remove_node(entry, node, ref, old_key)
+            self._place_new(entry, ref, pkey, parent, kind, sort_key)
+            return
+        entry.nodes.pop(node.key, None)
+        node.key = ("obj", ref, pkey)
+        entry.nodes[node.key] = node
+        entry.placed[ref] = {pkey: node}
+
+    def _resort(self, node: Node, sort_key: tuple, kind: str) -> None:
+        """A renamed object takes its new place among its siblings."""
+        assert node.parent is not None
+        self._relocate(node, node.parent, sort_key, kind)
+
+    def _relocate(self, node: Node, parent: Node, sort_key: tuple, kind: str) -> bool:
+        """Move `node` (with its subtree) under `parent` at the place of `sort_key`.
+
+        Uses Qt's row moves so views keep the node's selection and expansion. Returns False
+        when Qt refuses the move (the caller removes and inserts instead).
+        """
+        old_parent = node.parent
+        assert old_parent is not None
+        src = node.row()
+        dst = parent.position_for(sort_key)  # counted with the node still in place, as Qt does
+        signal = old_parent.attached and parent.attached
+        moving = False
+        if signal:
+            moving = self.beginMoveRows(self.index_of(old_parent), src, src,
+                                        self.index_of(parent), dst)
+            if not moving and parent is not old_parent:
+                return False
+        elif old_parent.attached or parent.attached:
+            return False
+        old_parent.take(src)
+        node.sort_key = sort_key
+        node.kind = kind
+        parent.insert(node)
+        if moving:
+            self.endMoveRows()
+        self._changed(node)
+        return True
+
+    def _remove_node(self, entry: ConnectionEntry, node: Node, ref: str, pkey: tuple) -> None:
+        orphans = [n.ref for n in node.walk() if n is not node and n.ref]
+        self._detach(node)
+        for n in node.walk():
+            entry.nodes.pop(n.key, None)
+            if n.ref and n.ref in entry.placed:
+                entry.placed[n.ref] = {k: v for k, v in entry.placed[n.ref].items() if v is not n}
+                if not entry.placed[n.ref]:
+                    del entry.placed[n.ref]
+        for orphan in orphans:
+            self._place(entry, orphan)
+
+    def _remove_object(self, entry: ConnectionEntry, ref: str) -> None:
+        for pkey, node in list(entry.placed.get(ref, {}).items()):
+            self._remove_node(entry, node, ref, pkey)
+        entry.placed.pop(ref, None)
+
+    def _prune_groups(self, entry: ConnectionEntry) -> None:
+        """Folder, tag and type groups with nothing left in them go away."""
+        for key, node in list(entry.nodes.items()):
+            if key != ROOT and node.kind == "group" and not node.children and key in entry.nodes:
+                self._detach(node)
+                entry.nodes.pop(key, None)
+
+    def _changed(self, node: Node) -> None:
+        if node.attached and node.parent is not None:
+            index = self.index_of(node)
+            self.dataChanged.emit(index, index)
+
+    # -- lookups for the window -------------------------------------------------------------
+
+    def find(self, conn_id: str, ref: str) -> QModelIndex:
+        """The first row showing object `ref` of connection `conn_id` (invalid if none)."""
+        entry = self._conns.get(conn_id)
+        if entry is None:
+            return QModelIndex()
+        if not ref:
+            return self.index_of(entry.root) if entry.root else QModelIndex()
+        nodes = entry.placed.get(ref)
+        if not nodes:
+            return QModelIndex()
+        return self.index_of(next(iter(nodes.values())))
+
+    def object_count(self) -> int:
+        return sum(len(e.placed) for e in self._conns.values())

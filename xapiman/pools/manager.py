@@ -1,0 +1,171 @@
+"""The open connections, one per connection profile; keeps each profile's pins and members."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.pools.secrets import PasswordStore
+from xapiman.xapi.connection import Connection
+from xapiman.xapi.errors import XapiClientError
+from xapiman.xapi.state import StateChange
+
+log = logging.getLogger("xapiman.pools")
+
+PINS_OPTION = "pins"  # profile.options key: other members' address -> fingerprint
+
+Listener = Callable[[str, Any], None]
+
+
+class PoolManager:
+    """Opens, tracks and closes one Connection per profile.
+
+    Connecting blocks, so `connect()` runs it on a thread of its own; listeners run on
+    that thread or the connection's event thread (the desktop app hops to its GUI thread).
+
+    Attributes:
+        store: the profiles; passwords: the keyring.
+        ask_certificate: asked about a certificate that is not pinned (None refuses it).
+    """
+
+    def __init__(self, store: ProfileStore, passwords: PasswordStore | None = None, *,
+                 ask_certificate: Callable[[Any], bool] | None = None,
+                 connection_factory: Callable[..., Connection] = Connection) -> None:
+        self.store = store
+        self.passwords = passwords
+        self.ask_certificate = ask_certificate
+        self._factory = connection_factory
+        self._connections: dict[str, Connection] = {}
+        self._removers: dict[str, list[Callable[[], None]]] = {}
+        self._listeners: dict[str, list[Listener]] = {"added": [], "removed": [], "state": [],
+                                                      "cache": [], "failed": []}
+        self._lock = threading.RLock()
+
+    # -- listeners --------------------------------------------------------------------------
+
+    def listen(self, event: str, listener: Listener) -> None:
+        """`event`: "added" (name, Connection), "removed" (name, None), "state" (name,
+        StateChange), "cache" (name, CacheChange), "failed" (name, exception)."""
+        self._listeners[event].append(listener)
+
+    def _emit(self, event: str, name: str, value: Any) -> None:
+        for listener in list(self._listeners[event]):
+            try:
+                listener(name, value)
+            except Exception:
+                log.exception("a pool manager listener failed on %s", event)
+
+    # -- connections ------------------------------------------------------------------------
+
+    def get(self, name: str) -> Connection | None:
+        return self._connections.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._connections)
+
+    def open(self, profile: Profile, password: str) -> Connection:
+        """Make (not yet connect) the connection of `profile`; replaces an older one."""
+        self.close(profile.name)
+        pins = dict(profile.options.get(PINS_OPTION, {}))
+        if profile.pinned_fingerprint:
+            pins[_address(profile)] = profile.pinned_fingerprint
+        from xapiman.xapi.trust import CertificateTrust
+
+        trust = CertificateTrust(pins, ask=self.ask_certificate,
+                                 on_pinned=lambda addr, fp: self._pinned(profile.name, addr, fp))
+        conn = self._factory(profile.url, profile.user, password, trust=trust,
+                             members=profile.members)
+        with self._lock:
+            self._connections[profile.name] = conn
+            self._removers[profile.name] = [
+                conn.add_state_listener(lambda change: self._on_state(profile.name, change)),
+                conn.cache.subscribe(lambda change: self._emit("cache", profile.name, change)),
+            ]
+        self._emit("added", profile.name, conn)
+        return conn
+
+    def connect(self, name: str, timeout: float | None = 60.0) -> threading.Thread:
+        """Connect in the background; failures go to the "failed" listeners."""
+        conn = self._connections[name]
+
+        def work() -> None:
+            try:
+                conn.connect(timeout)
+            except XapiClientError as exc:
+                self._emit("failed", name, exc)
+            except Exception as exc:  # a bug: still tell the user something happened
+                log.exception("connecting %s failed", name)
+                self._emit("failed", name, exc)
+
+        thread = threading.Thread(target=work, name=f"connect {name}", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self, name: str) -> None:
+        with self._lock:
+            conn = self._connections.pop(name, None)
+            removers = self._removers.pop(name, [])
+        if conn is None:
+            return
+        for remove in removers:
+            remove()
+        try:
+            conn.close()
+        finally:
+            self._emit("removed", name, None)
+
+    def close_all(self) -> None:
+        for name in list(self._connections):
+            self.close(name)
+
+    # -- keeping the profile current --------------------------------------------------------
+
+    def _on_state(self, name: str, change: StateChange) -> None:
+        self._emit("state", name, change)
+        if change.state.value == "connected":
+            self._remember_members(name)
+
+    def _profile(self, name: str) -> Profile | None:
+        try:
+            return self.store.get(name)
+        except Exception:
+            return None
+
+    def _pinned(self, name: str, address: str, fingerprint: str) -> None:
+        profile = self._profile(name)
+        if profile is None:
+            return
+        if address == _address(profile):
+            updated = dataclasses.replace(profile, pinned_fingerprint=fingerprint)
+        else:
+            options = dict(profile.options)
+            pins = dict(options.get(PINS_OPTION, {}))
+            pins[address] = fingerprint
+            options[PINS_OPTION] = pins
+            updated = dataclasses.replace(profile, options=options)
+        self._save(updated)
+
+    def _remember_members(self, name: str) -> None:
+        conn = self._connections.get(name)
+        profile = self._profile(name)
+        if conn is None or profile is None:
+            return
+        members = tuple(conn.member_urls)
+        if members != tuple(profile.members):
+            self._save(dataclasses.replace(profile, members=members))
+
+    def _save(self, profile: Profile) -> None:
+        try:
+            self.store.update(profile)
+        except Exception:
+            log.exception("could not save profile %s", profile.name)
+
+
+def _address(profile: Profile) -> str:
+    from xapiman.xapi.endpoints import Endpoint
+
+    return Endpoint.parse(profile.url).address

@@ -1,0 +1,129 @@
+"""Open the command line's connection: profile or URL, password, certificate decisions."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.pools.secrets import PasswordStore
+from xapiman.xapi.connection import Connection
+from xapiman.xapi.endpoints import Endpoint
+from xapiman.xapi.trust import CertificateQuestion, CertificateTrust
+
+
+class CliError(Exception):
+    """A problem to report in one line, exit status 1."""
+
+
+@dataclass
+class Opened:
+    conn: Connection
+    connect_s: float
+    load_s: float
+    profile: Profile | None
+
+
+def password_for(args, profile: Profile | None) -> str:
+    env = os.environ.get("XAPIMAN_PASSWORD")
+    if env is not None:
+        return env
+    if args.password_file:
+        try:
+            return Path(args.password_file).read_text().splitlines()[0]
+        except (OSError, IndexError) as exc:
+            raise CliError(f"cannot read the password from {args.password_file}: {exc}") from None
+    if profile is not None:
+        store = PasswordStore()
+        if store.available:
+            saved = store.get(profile)
+            if saved is not None:
+                return saved
+    if not sys.stdin.isatty():
+        raise CliError("no password: set XAPIMAN_PASSWORD, use --password-file, or run in a "
+                       "terminal to be asked")
+    return getpass.getpass("Password: ")
+
+
+def certificate_policy(args, *, pinned: str | None):
+    """The certificate callback: accept what --fingerprint names, or a first use with
+    --trust-on-first-use (printed); refuse anything else with a message saying what to do."""
+
+    def ask(question: CertificateQuestion) -> bool:
+        fp = question.certificate.fingerprint
+        if args.fingerprint and _same(args.fingerprint, fp):
+            return True
+        if question.changed:
+            print(f"xapiman-cli: the certificate of {question.address} CHANGED: pinned "
+                  f"{question.previous}, now {fp}. Check the server; if it is right, run again "
+                  f"with --fingerprint {fp}", file=sys.stderr)
+            return False
+        if args.trust_on_first_use:
+            print(f"trusting {question.address} certificate {fp} "
+                  f"(subject {question.certificate.subject})", file=sys.stderr)
+            return True
+        print(f"xapiman-cli: the certificate of {question.address} is not trusted yet: "
+              f"SHA-256 {fp}; check it and run again with --fingerprint {fp} "
+              "(or --trust-on-first-use)", file=sys.stderr)
+        return False
+
+    return ask
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return s.replace(":", "").strip().upper()
+
+    return norm(a) == norm(b)
+
+
+def open_connection(args) -> Opened:
+    profile = None
+    store = ProfileStore()
+    if args.profile:
+        store.load()
+        profile = store.get(args.profile)
+        if profile is None:
+            raise CliError(f"no profile named {args.profile!r} (see: xapiman-cli profile list)")
+        url, user = profile.url, args.user or profile.user
+        members: tuple[str, ...] = profile.members
+    elif args.url:
+        url, user, members = args.url, args.user or "root", ()
+    else:
+        raise CliError("say where to connect: --profile NAME, or --url URL [--user USER]")
+    password = password_for(args, profile)
+    address = Endpoint.parse(url).address
+    pins = {}
+    if profile is not None and profile.pinned_fingerprint:
+        pins[address] = profile.pinned_fingerprint
+    if args.fingerprint:
+        pins[address] = args.fingerprint
+
+    def remember(addr: str, fp: str) -> None:
+        if profile is not None and addr == address:
+            try:
+                store.update(replace(profile, pinned_fingerprint=fp))
+            except Exception as exc:  # the connection works; say the pin was not kept
+                print(f"xapiman-cli: could not save the pinned certificate: {exc}",
+                      file=sys.stderr)
+
+    trust = CertificateTrust(pins, ask=certificate_policy(args, pinned=pins.get(address)),
+                             on_pinned=remember)
+    conn = Connection(url, user, password, transport=args.transport, trust=trust,
+                      members=members)
+    started = time.perf_counter()
+    conn.connect(args.timeout)
+    total = time.perf_counter() - started
+    return Opened(conn, *_split_times(conn, total), profile)
+
+
+def _split_times(conn: Connection, total: float) -> tuple[float, float]:
+    """(connect_s, load_s): login time as the connection measured it, the rest is the load."""
+    login = getattr(conn, "login_seconds", None)
+    if isinstance(login, float) and 0 <= login <= total:
+        return login, total - login
+    return 0.0, total
