@@ -1,0 +1,203 @@
+"""The live object cache of one pool: class -> ref -> record, fed by event.from batches."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeVar
+
+from xapiman.xapi.cachestate import CacheChange, CacheState, build_state, diff_states
+from xapiman.xapi.indexes import INDEXED
+
+if TYPE_CHECKING:
+    from xapiman.xapi.records import Pool, Record
+
+log = logging.getLogger("xapiman.xapi.cache")
+
+R = TypeVar("R", bound="Record")
+Subscriber = Callable[[CacheChange], None]
+_EMPTY: Mapping[str, dict] = MappingProxyType({})
+
+
+class ObjectCache:
+    """Every object of one pool as the server last described it.
+
+    Records are the dicts received (XML-RPC ints as strings, JSON-RPC ints as numbers), never
+    copied and never changed: an update replaces the record. The whole state is replaced
+    after each batch (copy-on-write), so reads need no lock and a `snapshot()` stays
+    consistent. Class names are case-insensitive ("VM", "vm"); notifications use xapi's
+    lower-case event spelling ("vm", "vm_metrics").
+
+    Only the event watcher writes (`load`, `apply`); subscribers are called on its thread,
+    once per batch, with a CacheChange.
+
+    Attributes:
+        batches: how many batches were applied (0 until the first full load).
+    """
+
+    def __init__(self) -> None:
+        self._state = CacheState.empty()
+        self._subscribers: list[Subscriber] = []
+        self._write_lock = threading.Lock()
+        self._sub_lock = threading.Lock()
+        self.batches = 0
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def snapshot(self) -> CacheState:
+        """The current state; it never changes (later batches make new states)."""
+        return self._state
+
+    @property
+    def loaded(self) -> bool:
+        return self.batches > 0
+
+    def records(self, cls: str) -> Mapping[str, dict]:
+        """ref -> record of every object of `cls` (read-only)."""
+        table = self._state.tables.get(cls.lower())
+        return MappingProxyType(table) if table is not None else _EMPTY
+
+    def record(self, cls: str, ref: str) -> dict | None:
+        return self._state.tables.get(cls.lower(), {}).get(ref)
+
+    def get(self, ref: str) -> dict | None:
+        """The record of `ref` whatever its class."""
+        state = self._state
+        cls = state.classes.get(ref)
+        return state.tables[cls].get(ref) if cls is not None else None
+
+    def class_of(self, ref: str) -> str | None:
+        """The lower-case class of `ref` ("vm", "host" ...)."""
+        return self._state.classes.get(ref)
+
+    def ref_of_uuid(self, uuid: str) -> str | None:
+        return self._state.uuids.get(uuid)
+
+    def count(self, cls: str) -> int:
+        return len(self._state.tables.get(cls.lower(), ()))
+
+    def counts(self) -> dict[str, int]:
+        return {cls: len(table) for cls, table in self._state.tables.items()}
+
+    def referrers(self, cls: str, field: str, target: str) -> frozenset[str]:
+        """Refs of the `cls` objects whose `field` is `target` (from an index, not a scan).
+
+        Example: `referrers("VBD", "VM", vm)` is the VM's VBDs.
+
+        Raises:
+            KeyError: (cls, field) is not indexed (see indexes.INDEXED).
+        """
+        key = (cls.lower(), field)
+        index = self._state.indexes.get(key)
+        if index is None:
+            if key not in INDEXED:
+                raise KeyError(f"{cls}.{field} is not indexed")
+            return frozenset()
+        return index.get(target, frozenset())
+
+    # -- typed views ------------------------------------------------------------------------
+
+    def view(self, ref: str) -> Record | None:
+        """The typed view of `ref` (a plain Record for classes without their own view)."""
+        from xapiman.xapi.records import view_class
+
+        state = self._state
+        cls = state.classes.get(ref)
+        if cls is None:
+            return None
+        return view_class(cls)(self, ref, state.tables[cls][ref])
+
+    def find(self, kind: type[R], ref: str) -> R | None:
+        """The `kind` view (records.VM, records.Host ...) of `ref`; None when not one."""
+        record = self._state.tables.get(kind.xapi_class.lower(), {}).get(ref)
+        return kind(self, ref, record) if record is not None else None
+
+    def objects(self, kind: type[R]) -> list[R]:
+        """A `kind` view of every object of its class."""
+        table = self._state.tables.get(kind.xapi_class.lower(), {})
+        return [kind(self, ref, record) for ref, record in table.items()]
+
+    @property
+    def pool(self) -> Pool | None:
+        from xapiman.xapi.records import Pool
+
+        pools = self.objects(Pool)
+        return pools[0] if pools else None
+
+    # -- notifications ----------------------------------------------------------------------
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Call `subscriber(change)` after each batch; returns the unsubscribe function."""
+        with self._sub_lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def _publish(self, change: CacheChange) -> None:
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber(change)
+            except Exception:
+                log.exception("a cache subscriber failed on %s", change)
+
+    # -- writing (the event watcher) --------------------------------------------------------
+
+    def load(self, events: Iterable[Mapping[str, object]]) -> CacheChange:
+        """Replace everything with a full `event.from("")` batch; one notification says
+        what differs from before (everything is "added" on the first load)."""
+        with self._write_lock:
+            new = build_state(events)
+            old = self._state
+            change = diff_states(old, new, resync=self.batches > 0)
+            self._state = new
+            self.batches += 1
+        self._publish(change)
+        return change
+
+    def apply(self, events: Iterable[Mapping[str, object]]) -> CacheChange:
+        """Apply an incremental batch (add / mod / del events); one notification."""
+        with self._write_lock:
+            new, change = self._state.updated(events)
+            self._state = new
+            self.batches += 1
+        if change:
+            self._publish(change)
+        return change
+
+    def clear(self) -> None:
+        """Forget everything (after close); subscribers are told what was removed."""
+        with self._write_lock:
+            old = self._state
+            self._state = CacheState.empty()
+            change = diff_states(old, self._state, resync=True)
+            self.batches = 0
+        if change:
+            self._publish(change)
+
+    def mismatched_counts(self, valid_ref_counts: Mapping[str, int],
+                          ignore: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
+        """Classes whose server count differs from the cache: class -> (server, cache).
+
+        Classes never seen in an event (the server does not send events for sessions,
+        roles ...) and those in `ignore` are not compared.
+        """
+        state = self._state
+        skip = set(ignore)
+        out: dict[str, tuple[int, int]] = {}
+        for cls, server in valid_ref_counts.items():
+            lower = cls.lower()
+            if lower in skip or lower not in state.tables:
+                continue
+            mine = len(state.tables[lower])
+            if int(server) != mine:
+                out[lower] = (int(server), mine)
+        return out

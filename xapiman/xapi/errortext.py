@@ -1,0 +1,150 @@
+"""Readable sentences for XAPI error codes: what failed, why, and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xapiman.xapi.errorparams import param_names
+
+# code -> template; {name} fields are the declared parameter names (errorparams.py).
+TEMPLATES: dict[str, str] = {
+    "VM_BAD_POWER_STATE": (
+        "The VM is {actual}, but this operation needs it {expected}. "
+        "Change its power state first, then try again."),
+    "HOST_NOT_ENOUGH_FREE_MEMORY": (
+        "The server does not have enough free memory: {needed} are needed, {available} are "
+        "free. Stop or move other VMs, or reduce this VM's memory."),
+    "NO_HOSTS_AVAILABLE": (
+        "No server in the pool can run this VM now (memory, storage or network it needs is "
+        "missing everywhere). Free some memory or make its disks and networks reachable."),
+    "SESSION_AUTHENTICATION_FAILED": (
+        "The server did not accept the user name or password. Check them and try again."),
+    "SESSION_INVALID": (
+        "The session has expired or was logged out. Log in again."),
+    "HANDLE_INVALID": (
+        "The {class} object no longer exists: someone removed it meanwhile. Refresh and try "
+        "again."),
+    "UUID_INVALID": "No {type} object has the UUID {uuid}. Check the UUID.",
+    "OPERATION_BLOCKED": (
+        "This operation is blocked on the object (blocked_operations, code {code}), usually on "
+        "purpose by an administrator or a product. Remove the block if you are sure."),
+    "OTHER_OPERATION_IN_PROGRESS": (
+        "Another operation ({operation_type}) is running on this {class}. Wait until it "
+        "finishes, then try again."),
+    "OPERATION_NOT_ALLOWED": "The operation is not allowed now: {reason}.",
+    "SR_FULL": (
+        "The storage repository is full: {requested} are needed, at most {maximum} can be "
+        "allocated. Free space on it or choose another one."),
+    "VM_LACKS_FEATURE": (
+        "The VM's guest does not support this operation (its guest tools are missing or too "
+        "old). Install or update the guest tools, or use the forced variant."),
+    "VM_MISSING_PV_DRIVERS": (
+        "The VM has no guest tools running, which this operation needs. Install the guest "
+        "tools in the VM."),
+    "VM_IS_TEMPLATE": (
+        "This is a template, which cannot run or be changed this way. Create a VM from it "
+        "first."),
+    "TASK_CANCELLED": "The operation was cancelled before it finished.",
+    "MESSAGE_PARAMETER_COUNT_MISMATCH": (
+        "The server expected {expected} parameters for {method} but got {received}: this "
+        "client and the server disagree on the API. Update the client or check the server "
+        "version."),
+    "MESSAGE_METHOD_UNKNOWN": (
+        "The server does not know the call {method}: it is older or newer than this client "
+        "expects."),
+    "MESSAGE_REMOVED": "The server no longer supports this call.",
+    "HOST_IS_SLAVE": (
+        "This server is not the pool coordinator; connect to {Master IP address} instead."),
+    "EVENTS_LOST": "Too many changes happened at once; everything is being read again.",
+    "RBAC_PERMISSION_DENIED": (
+        "Your account lacks the permission {permission}: {message}. Ask a pool administrator "
+        "for a role that has it."),
+    "PERMISSION_DENIED": "Permission denied: {message}.",
+    "INTERNAL_ERROR": "The server hit an internal error: {message}.",
+    "NOT_IMPLEMENTED": "The server does not implement {function}.",
+    "INVALID_VALUE": "The value {value!r} is not valid for {field}.",
+    "VALUE_NOT_SUPPORTED": "The value {value!r} is not supported for {field}: {reason}.",
+    "MAP_DUPLICATE_KEY": "The key {key!r} is already set in {param_name}.",
+    "VM_REQUIRES_SR": (
+        "The VM needs a storage repository that this server cannot reach. Choose a server "
+        "that sees all of the VM's storage, or move its disks."),
+    "VM_REQUIRES_NETWORK": (
+        "The VM needs a network that this server is not connected to. Choose another server "
+        "or connect the network."),
+    "SR_HAS_NO_PBDS": (
+        "The storage repository is not connected to any server. Repair (plug) it first."),
+    "SR_NOT_EMPTY": "The storage repository still holds disks. Delete or move them first.",
+    "SR_OPERATION_NOT_SUPPORTED": "This storage repository's type does not support the operation.",
+    "VDI_IN_USE": "The disk is in use ({operation}). Detach it or wait, then try again.",
+    "VDI_MISSING": "The disk is missing from its storage repository. Rescan the repository.",
+    "VDI_READ_ONLY": "The disk is read-only.",
+    "HOST_OFFLINE": "The server is offline. Power it on or choose another server.",
+    "HOST_NOT_LIVE": "The server is not live (it stopped answering the pool). Check it.",
+    "HOST_DISABLED": (
+        "The server is disabled (maintenance mode). Enable it or choose another server."),
+    "HOST_IN_EMERGENCY_MODE": (
+        "The server is in emergency mode: it cannot reach its pool coordinator."),
+    "HOST_CANNOT_ATTACH_NETWORK": (
+        "The server cannot attach a network the VM needs. Check its physical interfaces."),
+    "VM_NO_SUSPEND_SR": (
+        "There is no storage repository for the suspend image. Set the pool's or the VM's "
+        "suspend SR."),
+    "VM_NO_CRASHDUMP_SR": "There is no storage repository for crash dumps.",
+    "VM_SHUTDOWN_TIMEOUT": (
+        "The VM did not shut down within {timeout} seconds. Try again or force the shutdown."),
+    "VM_HAS_PCI_ATTACHED": (
+        "The VM has PCI devices passed through, which prevents this operation. Detach them "
+        "first."),
+    "VM_TOO_MANY_VCPUS": "The VM has more vCPUs than this server supports.",
+    "VM_MEMORY_SIZE_TOO_LOW": "The VM's memory is below what its guest needs.",
+    "MEMORY_CONSTRAINT_VIOLATION": (
+        "The memory settings are inconsistent ({constraint}): they must satisfy static "
+        "minimum <= dynamic minimum <= dynamic maximum <= static maximum."),
+    "VM_MIGRATE_FAILED": "Moving the VM failed: {msg}.",
+    "VM_HOST_INCOMPATIBLE_VERSION": (
+        "The destination server runs an older version than the VM needs. Update it first."),
+    "VM_REVERT_FAILED": "Reverting the VM to the snapshot failed.",
+    "LICENCE_RESTRICTION": "The pool's licence does not allow this ({feature}).",
+    "TOO_MANY_PENDING_TASKS": (
+        "The server has too many operations pending. Wait for some to finish."),
+    "Fault": "The server cannot run this call asynchronously: {arg1}.",
+}
+
+SIZE_CODES = {"HOST_NOT_ENOUGH_FREE_MEMORY", "SR_FULL"}
+
+
+def human_size(value: str) -> str:
+    """Bytes as a short readable size ("2 GiB", "512 MiB"); the text itself when not a number."""
+    try:
+        n = float(value)
+    except ValueError:
+        return value
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" or n == int(n) else f"{n:.1f} {unit}"
+        n /= 1024
+    return value  # pragma: no cover - the loop always returns
+
+
+def _fields(code: str, params: Sequence[str]) -> dict[str, str]:
+    names = param_names(code)
+    fields = {f"arg{i + 1}": p for i, p in enumerate(params)}
+    for name, value in zip(names, params, strict=False):
+        fields[name] = human_size(value) if code in SIZE_CODES else value
+    return fields
+
+
+def explain(code: str, params: Sequence[str] = ()) -> str:
+    """A sentence for the error `code` with `params`; a generic one for unknown codes."""
+    if code.startswith("SR_BACKEND_FAILURE"):
+        detail = next((p for p in params[1:] if p.strip()), params[0] if params else "")
+        return ("The storage backend failed" + (f": {detail.strip()}" if detail else "")
+                + ". Check the storage repository and its server.")
+    template = TEMPLATES.get(code)
+    if template is None:
+        return f"The server refused the operation ({code})."
+    try:
+        return template.format_map(_fields(code, params))
+    except (KeyError, IndexError, ValueError):
+        # fewer arguments than declared: keep the sentence, drop the details
+        return template.split("{", 1)[0].rstrip(" :(") + f" ({code})."

@@ -1,0 +1,214 @@
+"""One keep-alive HTTP(S) connection to one host, with time limits and readable errors."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import select
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from xapiman import __version__ as _version
+from xapiman.xapi.endpoints import Endpoint
+from xapiman.xapi.errors import (
+    ConnectionLost,
+    ConnectionRefused,
+    MalformedResponse,
+    NetworkError,
+    Timeout,
+    TlsError,
+    TransportError,
+)
+from xapiman.xapi.trust import CertificateTrust
+
+USER_AGENT = f"xapiman/{_version}"
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """An HTTP answer read in full.
+
+    Attributes:
+        status, reason: the status line; content_type: without parameters, lower case.
+        body: the whole body.
+    """
+
+    status: int
+    reason: str
+    content_type: str
+    body: bytes
+
+
+class HttpChannel:
+    """A keep-alive connection to `endpoint`, used by one thread at a time.
+
+    Every socket operation has a time limit: `connect_timeout` for the TCP connection and the
+    TLS handshake, `read_timeout` (or the `timeout` of a request) for each read. HTTPS
+    connections trust exactly what `trust` pins. `abort()` may be called from any other
+    thread: it unblocks a pending read at once, and the channel refuses further use.
+
+    Attributes:
+        endpoint: the host; connect_timeout, read_timeout: seconds.
+    """
+
+    def __init__(self, endpoint: Endpoint, trust: CertificateTrust | None, *,
+                 connect_timeout: float, read_timeout: float) -> None:
+        self.endpoint = endpoint
+        self.trust = trust
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self._conn: http.client.HTTPConnection | None = None
+        self._aborted = threading.Event()
+
+    # -- use --------------------------------------------------------------------------------
+
+    def post(self, path: str, body: bytes, content_type: str,
+             timeout: float | None = None) -> HttpAnswer:
+        """POST `body` and read the whole answer.
+
+        Raises:
+            TransportError (ConnectionRefused, ConnectionLost, Timeout, TlsError ...).
+        """
+        conn = self._connection()
+        limit = self.read_timeout if timeout is None else timeout
+        headers = {"Content-Type": content_type, "User-Agent": USER_AGENT,
+                   "Accept": content_type}
+        try:
+            with self._translated("read", limit):
+                assert conn.sock is not None
+                conn.sock.settimeout(limit)
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+        except BaseException:
+            self.close()  # the connection's state is unknown now
+            raise
+        if response.will_close:
+            self.close()
+        content = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        return HttpAnswer(response.status, response.reason, content, data)
+
+    def abort(self) -> None:
+        """Cut the connection now (from any thread); the channel is unusable afterwards."""
+        self._aborted.set()
+        conn = self._conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    @property
+    def aborted(self) -> bool:
+        return self._aborted.is_set()
+
+    # -- connecting -------------------------------------------------------------------------
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._aborted.is_set():
+            raise ConnectionLost("the connection was closed", self.endpoint.address)
+        conn = self._conn
+        if conn is not None and conn.sock is not None and not _dropped(conn.sock):
+            return conn
+        self.close()
+        conn = self._open()
+        if self._aborted.is_set():  # aborted while connecting
+            with contextlib.suppress(OSError):
+                conn.close()
+            raise ConnectionLost("the connection was closed", self.endpoint.address)
+        self._conn = conn
+        return conn
+
+    def _open(self) -> http.client.HTTPConnection:
+        ep = self.endpoint
+        if not ep.tls:
+            conn = http.client.HTTPConnection(ep.host, ep.port, timeout=self.connect_timeout)
+            with self._translated("connect", self.connect_timeout):
+                conn.connect()
+            return conn
+        if self.trust is None:
+            raise TlsError("HTTPS needs a certificate trust store", ep.address)
+        for attempt in range(2):
+            context = self.trust.context_for(ep, self.connect_timeout)
+            conn = http.client.HTTPSConnection(ep.host, ep.port, timeout=self.connect_timeout,
+                                               context=context)
+            try:
+                with self._translated("connect", self.connect_timeout):
+                    conn.connect()
+            except _CertificateRefused as refused:
+                if attempt:
+                    raise TlsError(f"certificate refused: {refused.error}", ep.address) from None
+                # returns only when the user accepted a new certificate: connect again
+                self.trust.verification_failed(ep, refused.error, self.connect_timeout)
+                continue
+            assert isinstance(conn.sock, ssl.SSLSocket)
+            try:
+                self.trust.check(ep, conn.sock)
+            except TransportError:
+                conn.close()
+                raise
+            return conn
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextlib.contextmanager
+    def _translated(self, phase: str, limit: float) -> Iterator[None]:
+        """Turn socket, TLS and HTTP errors into this package's TransportError tree."""
+        address = self.endpoint.address
+        try:
+            yield
+        except TransportError:
+            raise
+        except ssl.SSLCertVerificationError as exc:
+            raise _CertificateRefused(exc) from exc
+        except ConnectionRefusedError as exc:
+            raise ConnectionRefused("connection refused (is the host up, is this the right "
+                                    "port?)", address) from exc
+        except http.client.IncompleteRead as exc:
+            raise ConnectionLost(f"the answer was cut after {len(exc.partial)} bytes",
+                                 address) from exc
+        except http.client.RemoteDisconnected as exc:
+            raise ConnectionLost("the server closed the connection without answering",
+                                 address) from exc
+        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as exc:
+            what = "closed" if self._aborted.is_set() else "reset"
+            raise ConnectionLost(f"the connection was {what}", address) from exc
+        except TimeoutError as exc:
+            text = (f"could not connect within {limit:g} s" if phase == "connect"
+                    else f"no answer within {limit:g} s")
+            raise Timeout(text, address, phase) from exc
+        except ssl.SSLError as exc:
+            raise TlsError(f"TLS failed: {exc.reason or exc}", address) from exc
+        except http.client.HTTPException as exc:
+            raise MalformedResponse(f"not a valid HTTP answer ({type(exc).__name__}: {exc})",
+                                    address) from exc
+        except OSError as exc:
+            if self._aborted.is_set():
+                raise ConnectionLost("the connection was closed", address) from exc
+            raise NetworkError(f"network error: {exc.strerror or exc}", address) from exc
+
+
+class _CertificateRefused(Exception):
+    """Internal: the handshake refused the certificate (HttpChannel._open decides why)."""
+
+    def __init__(self, error: ssl.SSLCertVerificationError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+def _dropped(sock: socket.socket) -> bool:
+    """Whether an idle keep-alive socket was closed by the server (readable = EOF or junk)."""
+    try:
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)

@@ -1,0 +1,167 @@
+"""Server certificates: fetch one, describe it (fingerprint, subject, validity), pin it."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import socket
+import ssl
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.x509.oid import ExtensionOID
+
+from xapiman.xapi.errors import (
+    CertificateChanged,
+    ConnectionRefused,
+    NetworkError,
+    Timeout,
+    TlsError,
+    TransportError,
+)
+
+
+def fingerprint_of(der: bytes) -> str:
+    """SHA-256 of a DER certificate as upper-case hex pairs: `AB:CD:...`."""
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def normalize_fingerprint(text: str) -> str:
+    """`ab cd...`, `abcd...`, `sha256:AB:CD...` -> `AB:CD:...` (ValueError when not SHA-256)."""
+    raw = text.strip()
+    if raw.lower().startswith(("sha256:", "sha-256:")):
+        raw = raw.split(":", 1)[1]
+    hexdigits = "".join(c for c in raw if c not in ": -").upper()
+    if len(hexdigits) != 64 or any(c not in "0123456789ABCDEF" for c in hexdigits):
+        raise ValueError(f"not a SHA-256 fingerprint: {text!r}")
+    return ":".join(hexdigits[i : i + 2] for i in range(0, 64, 2))
+
+
+def same_fingerprint(a: str, b: str) -> bool:
+    """Whether two fingerprints (any accepted spelling) are equal, compared in constant time."""
+    return hmac.compare_digest(normalize_fingerprint(a), normalize_fingerprint(b))
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What a user needs to decide whether to trust a server certificate.
+
+    Attributes:
+        der: the certificate (DER bytes); pem: the same as PEM text.
+        fingerprint: SHA-256 fingerprint `AB:CD:...`.
+        subject, issuer: RFC 4514 names, e.g. "CN=xcp-host-01".
+        not_before, not_after: validity (UTC).
+        names: DNS names and IP addresses from subjectAltName.
+        self_signed: issuer == subject.
+    """
+
+    der: bytes
+    fingerprint: str
+    subject: str
+    issuer: str
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+    names: tuple[str, ...]
+
+    @classmethod
+    def from_der(cls, der: bytes) -> CertificateInfo:
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+            names = tuple(str(n.value) for n in san.value)
+        except x509.ExtensionNotFound:
+            names = ()
+        return cls(der, fingerprint_of(der), cert.subject.rfc4514_string(),
+                   cert.issuer.rfc4514_string(), cert.not_valid_before_utc,
+                   cert.not_valid_after_utc, names)
+
+    @property
+    def pem(self) -> str:
+        return ssl.DER_cert_to_PEM_cert(self.der)
+
+    @property
+    def self_signed(self) -> bool:
+        return self.subject == self.issuer
+
+    def valid_at(self, moment: datetime.datetime | None = None) -> bool:
+        moment = moment or datetime.datetime.now(datetime.UTC)
+        return self.not_before <= moment <= self.not_after
+
+
+def probe_context() -> ssl.SSLContext:
+    """A context that reads whatever certificate a server shows, to let the user judge it.
+
+    Only `fetch_certificate` uses it: no request is ever sent over such a connection.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def fetch_certificate(host: str, port: int, timeout: float = 10.0) -> CertificateInfo:
+    """Connect, complete a TLS handshake, and return the server's certificate.
+
+    Raises:
+        ConnectionRefused, Timeout, NetworkError, TlsError.
+    """
+    address = f"{host}:{port}"
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with probe_context().wrap_socket(raw, server_hostname=host) as sock:
+                der = sock.getpeercert(binary_form=True)
+    except TransportError:
+        raise
+    except ConnectionRefusedError as exc:
+        raise ConnectionRefused("connection refused", address) from exc
+    except TimeoutError as exc:
+        raise Timeout(f"no TLS handshake within {timeout:g} s", address) from exc
+    except ssl.SSLError as exc:
+        raise TlsError(f"TLS handshake failed: {exc.reason or exc}", address) from exc
+    except OSError as exc:
+        raise NetworkError(f"cannot connect: {exc.strerror or exc}", address) from exc
+    if not der:
+        raise TlsError("the server sent no certificate", address)
+    return CertificateInfo.from_der(der)
+
+
+def pinned_context(certificate: CertificateInfo | str | bytes) -> ssl.SSLContext:
+    """A client context that trusts exactly the pinned certificate and nothing else.
+
+    The pinned certificate (an object, PEM text or DER bytes) is the only trust anchor, so the
+    system CAs play no part; the host name is not checked because the pin is stronger (a
+    server must hold the pinned certificate's private key). Use it for every channel to the
+    host: API calls, console, metrics, import/export. `check_peer` adds the exact-match test.
+    """
+    if isinstance(certificate, CertificateInfo):
+        pem = certificate.pem
+    elif isinstance(certificate, bytes):
+        pem = ssl.DER_cert_to_PEM_cert(certificate)
+    else:
+        pem = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_REQUIRED
+    # The pin may be a leaf certificate signed by a CA: trust it alone, without its chain.
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    context.load_verify_locations(cadata=pem)
+    return context
+
+
+def check_peer(sock: ssl.SSLSocket, fingerprint: str) -> str:
+    """The fingerprint of the peer's certificate, checked to be exactly `fingerprint`.
+
+    Raises:
+        CertificateChanged: the peer's certificate is not exactly the pinned one.
+    """
+    der = sock.getpeercert(binary_form=True) or b""
+    actual = fingerprint_of(der)
+    if not same_fingerprint(actual, fingerprint):
+        peer = sock.getpeername()
+        raise CertificateChanged(normalize_fingerprint(fingerprint), actual,
+                                 f"{peer[0]}:{peer[1]}")
+    return actual
