@@ -177,3 +177,42 @@ def test_connection_states(qtmodeltester):
     model.remove_connection("c9")
     assert model.rowCount() == 0
     qtmodeltester.check(model)
+
+
+def test_search_filter_through_the_proxy(feed, qtmodeltester):
+    from xapiman.gui.search import ResourceFilter
+
+    pool, f = feed
+    model = ResourceTreeModel()
+    proxy = ResourceFilter()
+    proxy.setSourceModel(model)
+    model.add_connection("c1", "lab", f.cache, "connecting")
+    model.apply("c1", f.first)
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 1
+    db = pool.db
+    vm_ref, vm = next((r, v) for r, v in db.all("VM").items() if v["power_state"] == "Running"
+                      and not v["is_control_domain"] and v["guest_metrics"] != "OpaqueRef:NULL")
+    ip = db.get(vm["guest_metrics"])["networks"]["0/ip"]
+
+    def visible_refs():
+        out, stack = [], [proxy.index(0, 0)]
+        while stack:
+            index = stack.pop()
+            key = index.data(KeyRole)
+            if key and key[2]:
+                out.append(key[2])
+            stack.extend(proxy.index(r, 0, index) for r in range(proxy.rowCount(index)))
+        return out
+
+    for needle in (vm["name_label"], vm["uuid"][:13], ip):
+        proxy.set_text(needle)
+        assert vm_ref in visible_refs(), needle
+    proxy.set_text("no-such-thing-anywhere")
+    assert visible_refs() == []
+    proxy.set_text("")
+    db.update(vm_ref, name_label="renamed-while-filtered")
+    model.apply("c1", f.pull())
+    qtmodeltester.check(proxy)
+    proxy.set_text("renamed-while")
+    assert set(visible_refs()) - set(db.all("host")) == {vm_ref}  # with its host above it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -13,7 +13,6 @@ from xapiman.actions.prompts import Form, Prompter
 class ConnectionLike(Protocol):
     """What actions need of a pool connection (xapiman.xapi's connection provides it)."""
 
-    name: str
     cache: Any  # xapiman.xapi.cache.ObjectCache
 
     def call(self, method: str, *args: object) -> object: ...
@@ -73,6 +72,7 @@ class ActionContext:
     prompter: Prompter
     started: list[Started] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
+    on_started: Callable[[Started], None] | None = None
 
     async def ask(self, form: Form) -> dict[str, Any] | None:
         """The form's answers: from `answers` when all are given, else from the user."""
@@ -102,6 +102,8 @@ class ActionContext:
         handle = await asyncio.to_thread(target.conn.call_async, method, *args)
         started = Started(title, target, handle)
         self.started.append(started)
+        if self.on_started is not None:
+            self.on_started(started)
         return started
 
 

@@ -231,9 +231,10 @@ class ResourceTreeModel(QAbstractItemModel):
             entry.root.child_keys.clear()
             entry.nodes = {ROOT: entry.root}
             entry.placed.clear()
-            entry.root.attached = True
             if entry.cache is not None and getattr(entry.cache, "loaded", False):
-                self._place_all(entry, signals=False)
+                self._place_all(entry)
+            for node in entry.root.walk():
+                node.attached = True
         self.endResetModel()
 
     # -- cache notifications ----------------------------------------------------------------
@@ -280,22 +281,28 @@ class ResourceTreeModel(QAbstractItemModel):
         return {r for r in out if cache.class_of(r) in SHOWN}
 
     def _first_load(self, entry: ConnectionEntry) -> None:
-        assert entry.root is not None
-        self._place_all(entry, signals=False)
-        children = list(entry.root.children)
-        entry.root.children.clear()
-        entry.root.child_keys.clear()
+        """Place everything quietly under a detached root, then announce it in one insert."""
+        root = entry.root
+        assert root is not None
+        root.attached = False
+        try:
+            self._place_all(entry)
+        finally:
+            root.attached = True
+        children = list(root.children)
+        root.children.clear()
+        root.child_keys.clear()
         if children:
-            self.beginInsertRows(self.index_of(entry.root), 0, len(children) - 1)
+            self.beginInsertRows(self.index_of(root), 0, len(children) - 1)
             for child in children:
-                entry.root.insert(child)
+                root.insert(child)
                 for node in child.walk():
                     node.attached = True
             self.endInsertRows()
-        self._changed(entry.root)
+        self._changed(root)
         self.loaded.emit(entry.conn_id)
 
-    def _place_all(self, entry: ConnectionEntry, *, signals: bool) -> None:
+    def _place_all(self, entry: ConnectionEntry) -> None:
         cache = entry.cache
         for cls in SHOWN:
             for ref in list(cache.records(cls)):

@@ -21,6 +21,7 @@ _LEFT_MARGIN = 2
 _DESIGN_WIDTH = 5
 
 # The glyphs of U+0020..U+007E in order, five per line (the comment lists the five).
+# fmt: off
 GLYPHS = (
     "000000000000000000", "040404040400040000", "0a0a0a000000000000", "0a0a1f0a1f0a0a0000", "040f140e051e040000",  #  !"#$
     "181902040813030000", "0c12140815120d0000", "040408000000000000", "020408080804020000", "080402020204080000",  # %&'()
@@ -42,6 +43,7 @@ GLYPHS = (
     "0000111111130d0000", "00001111110a040000", "0000111115150a0000", "0000110a040a110000", "0000111111110f010e",  # uvwxy
     "00001f0204081f0000", "020404080404020000", "040404040404040000", "080404020404080000", "000008150200000000",  # z{|}~
 )
+# fmt: on
 
 # Drawn for anything outside printable ASCII: a hollow box.
 _FALLBACK = "1f1111111111111f00"
@@ -70,6 +72,8 @@ def render_text(text: str) -> list[str]:
         parts = []
         for char in text:
             mask = glyph_masks(char)[cell_row]
-            parts.append("".join("#" if mask >> (CELL_WIDTH - 1 - x) & 1 else "." for x in range(CELL_WIDTH)))
+            parts.append(
+                "".join("#" if mask >> (CELL_WIDTH - 1 - x) & 1 else "." for x in range(CELL_WIDTH))
+            )
         rows.append("".join(parts))
     return rows

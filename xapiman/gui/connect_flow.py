@@ -1,0 +1,114 @@
+"""Adding, connecting, reconnecting and removing servers from the window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PyQt6.QtWidgets import QMessageBox, QWidget
+
+from xapiman.gui.dialogs.add_server import AddServerDialog
+from xapiman.gui.dialogs.certificate import CertificateDialog
+from xapiman.pools.manager import PoolManager
+from xapiman.pools.profiles import Profile, ProfileError
+from xapiman.pools.secrets import PasswordStore
+
+log = logging.getLogger("xapiman.gui")
+
+
+class ConnectFlow:
+    """The user's side of connections: dialogs, profiles, passwords, certificates."""
+
+    def __init__(self, window: QWidget, manager: PoolManager, passwords: PasswordStore | None,
+                 notify) -> None:
+        self.window = window
+        self.manager = manager
+        self.passwords = passwords
+        self.notify = notify
+
+    # -- add server -------------------------------------------------------------------------
+
+    def add_server(self) -> None:
+        available = bool(self.passwords and self.passwords.available)
+        reason = "" if available else (
+            self.passwords.unavailable_reason if self.passwords else "no system keyring")
+        dialog = AddServerDialog(keyring_available=available, keyring_reason=reason or "",
+                                 parent=self.window)
+        dialog.accepted.connect(lambda: self._added(dialog.result_values()))
+        dialog.open()
+
+    def _added(self, details) -> None:
+        store = self.manager.store
+        name = details.endpoint.host
+        taken = {p.name for p in store.profiles} if hasattr(store, "profiles") else set()
+        base, n = name, 2
+        while name in taken:
+            name, n = f"{base} ({n})", n + 1
+        try:
+            profile = Profile(name, details.address, user=details.user,
+                              use_tls=details.use_tls, reconnect_on_start=True)
+            store.add(profile)
+        except (ProfileError, OSError) as exc:
+            self.notify(f"Could not save the server: {exc}", "")
+            return
+        if details.remember_password and self.passwords is not None:
+            asyncio.ensure_future(self._remember(profile, details.password))
+        self.open(profile, details.password)
+
+    async def _remember(self, profile: Profile, password: str) -> None:
+        try:
+            await asyncio.to_thread(self.passwords.set, profile, password)
+        except Exception as exc:
+            self.notify(f"The password was not remembered: {exc}", "")
+
+    def open(self, profile: Profile, password: str) -> None:
+        self.manager.open(profile, password)
+        self.manager.connect(profile.name)
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    async def reconnect_saved(self) -> None:
+        """Connect the profiles marked to reconnect, with their saved passwords."""
+        for profile in self.manager.store.profiles:
+            if not profile.reconnect_on_start:
+                continue
+            password = None
+            if self.passwords is not None and self.passwords.available:
+                password = await asyncio.to_thread(self.passwords.get, profile)
+            if password is None:
+                self.notify(f"{profile.name}: no saved password; use Reconnect to enter it.", "")
+                continue
+            self.open(profile, password)
+
+    # -- certificates -----------------------------------------------------------------------
+
+    def ask_certificate(self, question, answer) -> None:
+        """On the GUI thread: show the certificate dialog; the connecting thread waits."""
+        dialog = CertificateDialog.from_question(question, parent=self.window)
+        dialog.finished.connect(lambda code: answer.give(code == 1))
+        dialog.open()
+
+    # -- disconnect / remove ----------------------------------------------------------------
+
+    def disconnect(self, name: str) -> None:
+        asyncio.ensure_future(asyncio.to_thread(self.manager.close, name))
+
+    def remove(self, name: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove Server",
+                          f"Remove '{name}' from xapiman? The connection closes and its saved "
+                          "settings and password are forgotten. Nothing changes on the server.",
+                          QMessageBox.StandardButton.Cancel, self.window)
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _c: self._removed(name) if box.clickedButton() is remove
+                             else None)
+        box.open()
+
+    def _removed(self, name: str) -> None:
+        self.disconnect(name)
+        try:
+            profile = self.manager.store.remove(name)
+        except Exception:
+            return
+        if self.passwords is not None and self.passwords.available:
+            asyncio.ensure_future(asyncio.to_thread(self.passwords.delete, profile))

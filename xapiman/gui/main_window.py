@@ -1,0 +1,415 @@
+"""The main window: the resource tree and search on the left, the selected object's tabs on
+the right, the task list below; menus and toolbar built from the registered actions."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xapiman.gui.bridge import PoolBridge
+from xapiman.gui.connect_flow import ConnectFlow
+from xapiman.gui.icons import icon
+from xapiman.gui.notify import NotificationBar
+from xapiman.gui.prompter import QtPrompter
+from xapiman.gui.qactions import ActionBinder
+from xapiman.gui.search import ResourceFilter
+from xapiman.gui.selection import selected_keys, target_of
+from xapiman.gui.tabs import TabContext, pages_for
+from xapiman.gui.tasks_panel import TaskListModel, TaskPanel
+from xapiman.gui.tree import layout
+from xapiman.gui.tree.layout import TreeOptions
+from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
+from xapiman.pools.manager import PoolManager
+
+VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
+              layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
+TOOLBAR = ("vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", None,
+           "vm.snapshot", "vm.migrate", None, "vm.force_shutdown", "vm.force_reboot")
+VM_MENU = ("vm.start", "vm.start_on", "vm.shutdown", "vm.reboot", "vm.suspend", "vm.resume",
+           "vm.pause", "vm.unpause", None, "vm.force_shutdown", "vm.force_reboot", None,
+           "vm.snapshot", "snapshot.revert", "snapshot.delete", None, "vm.clone", "vm.copy",
+           "vm.migrate", None, "vm.set_vcpus", "vm.set_memory", "object.rename", "object.tags",
+           "object.folder", None, "vm.delete")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, manager: PoolManager, bridge: PoolBridge, passwords=None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("xapiman")
+        self.resize(1280, 760)
+        self.manager = manager
+        self.bridge = bridge
+        self.model = ResourceTreeModel(parent=self)
+        self.filter = ResourceFilter(self)
+        self.filter.setSourceModel(self.model)
+        self.tasks = TaskListModel(self)
+        self.flow = ConnectFlow(self, manager, passwords, self.notify)
+        self.prompter = QtPrompter(self)
+        self._current: tuple | None = None
+        self._pages: list = []
+        self._build_left()
+        self._build_right()
+        self._build_tasks()
+        self.binder = ActionBinder(self, self.targets, self.prompter, self._started)
+        self.binder.problem.connect(self.notify)
+        self._build_menus()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self.binder.refresh)
+        self._wire()
+        self.statusBar().showMessage("Ready")
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build_left(self) -> None:
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(4, 4, 0, 4)
+        row = QHBoxLayout()
+        self.view_box = QComboBox()
+        self.view_box.setObjectName("viewSelector")
+        for key, label in VIEW_NAMES.items():
+            self.view_box.addItem(label, key)
+        row.addWidget(self.view_box)
+        box.addLayout(row)
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Search by name, uuid, tag or IP")
+        self.search.setClearButtonEnabled(True)
+        box.addWidget(self.search)
+        self.tree = QTreeView()
+        self.tree.setObjectName("resourceTree")
+        self.tree.setModel(self.filter)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setIconSize(QSize(16, 16))
+        box.addWidget(self.tree)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+
+    def _build_right(self) -> None:
+        right = QWidget()
+        box = QVBoxLayout(right)
+        box.setContentsMargins(4, 4, 4, 4)
+        self.banner = NotificationBar()
+        box.addWidget(self.banner)
+        header = QHBoxLayout()
+        self.header_icon = QLabel()
+        self.header_title = QLabel("Select an object")
+        self.header_title.setObjectName("objectTitle")
+        font = self.header_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.header_title.setFont(font)
+        header.addWidget(self.header_icon)
+        header.addWidget(self.header_title, 1)
+        box.addLayout(header)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("objectTabs")
+        box.addWidget(self.tabs, 1)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 960])
+        self.setCentralWidget(self.splitter)
+
+    def _build_tasks(self) -> None:
+        self.task_panel = TaskPanel(self.tasks)
+        dock = QDockWidget("Tasks", self)
+        dock.setObjectName("tasksDock")
+        dock.setWidget(self.task_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tasks_dock = dock
+        self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.add_server_action = QAction(icon("pool"), "&Add Server…", self)
+        self.add_server_action.setObjectName("action:add_server")
+        self.add_server_action.triggered.connect(self.flow.add_server)
+        file_menu.addAction(self.add_server_action)
+        self.reconnect_action = QAction("&Reconnect All", self)
+        self.reconnect_action.triggered.connect(self.reconnect_all)
+        file_menu.addAction(self.reconnect_action)
+        self.disconnect_action = QAction("&Disconnect", self)
+        self.disconnect_action.triggered.connect(lambda: self._for_connection(
+            self.flow.disconnect))
+        file_menu.addAction(self.disconnect_action)
+        self.remove_action = QAction("Re&move Server…", self)
+        self.remove_action.triggered.connect(lambda: self._for_connection(self.flow.remove))
+        file_menu.addAction(self.remove_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self._build_view_menu(bar.addMenu("&View"))
+        vm_menu = bar.addMenu("V&M")
+        self._fill(vm_menu, VM_MENU)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.add_server_action)
+        toolbar.addSeparator()
+        self._fill(toolbar, TOOLBAR)
+        self.addToolBar(toolbar)
+
+    def _fill(self, menu, ids) -> None:
+        for action_id in ids:
+            if action_id is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.binder[action_id])
+
+    def _build_view_menu(self, menu: QMenu) -> None:
+        group = QActionGroup(self)
+        self.view_actions = {}
+        for key, label in VIEW_NAMES.items():
+            action = QAction(label, self, checkable=True)
+            action.setChecked(key == layout.INFRASTRUCTURE)
+            action.triggered.connect(lambda _c=False, k=key: self.set_view(k))
+            group.addAction(action)
+            menu.addAction(action)
+            self.view_actions[key] = action
+        menu.addSeparator()
+        self.toggles = {}
+        for attr, label in (("show_templates", "Show Custom &Templates"),
+                            ("show_default_templates", "Show &Default Templates"),
+                            ("show_snapshots", "Show &Snapshots"),
+                            ("show_hidden", "Show &Hidden Objects")):
+            action = QAction(label, self, checkable=True)
+            action.setObjectName(f"toggle:{attr}")
+            action.toggled.connect(self._apply_toggles)
+            menu.addAction(action)
+            self.toggles[attr] = action
+        menu.addSeparator()
+        menu.addAction(self.tasks_dock.toggleViewAction())
+
+    def _wire(self) -> None:
+        b = self.bridge
+        b.added.connect(self._on_added)
+        b.removed.connect(self.model.remove_connection)
+        b.state_changed.connect(self._on_state)
+        b.cache_changed.connect(self._on_cache)
+        b.failed.connect(lambda name, exc: self.notify(f"{name}: could not connect: {exc}",
+                                                       repr(exc)))
+        b.certificate_question.connect(self.flow.ask_certificate)
+        self.tree.selectionModel().selectionChanged.connect(self._on_selection)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.search.textChanged.connect(self._on_search)
+        self.view_box.currentIndexChanged.connect(
+            lambda i: self.set_view(self.view_box.itemData(i)))
+        self.tasks.failed.connect(lambda e: self.notify(f"{e.title}: {e.error}", e.details))
+        self.model.loaded.connect(self._on_loaded)
+
+    # -- connections ------------------------------------------------------------------------
+
+    def _on_added(self, name: str, conn) -> None:
+        self.model.add_connection(name, name, conn.cache, "connecting")
+
+    def _on_state(self, name: str, change) -> None:
+        self.model.set_state(name, change.state.value, change.reason, change.attempt)
+        if change.state.value == "reconnecting":
+            self.statusBar().showMessage(f"{name}: connection lost, reconnecting (attempt "
+                                         f"{change.attempt})…")
+        elif change.state.value == "connected":
+            self.statusBar().showMessage(f"{name}: connected", 5000)
+        if self._current and self._current[0] == name:
+            self._refresh_header()
+
+    def _on_cache(self, name: str, change) -> None:
+        self.model.apply(name, change)
+        conn = self.manager.get(name)
+        if conn is not None:
+            self.tasks.update_from_cache(name, change, conn.cache)
+        if self._current and self._current[0] == name:
+            self._refresh_header()
+            for page in self._pages:
+                page.cache_changed(change)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start(150)
+
+    def _on_loaded(self, name: str) -> None:
+        QTimer.singleShot(0, lambda: self._expand_root(name))
+
+    def _expand_root(self, name: str) -> None:
+        index = self.filter.mapFromSource(self.model.find(name, ""))
+        if index.isValid():
+            self.tree.expand(index)
+            if not self.tree.selectionModel().hasSelection():
+                self.tree.setCurrentIndex(index)
+
+    def reconnect_all(self) -> None:
+        for name in self.manager.names():
+            conn = self.manager.get(name)
+            if conn is not None and conn.state.value in ("failed", "disconnected"):
+                self.manager.connect(name)
+
+    def _for_connection(self, fn) -> None:
+        names = {key[0] for key in selected_keys(self.tree)}
+        if not names:
+            self.notify("Select a server or pool first.", "")
+        for name in names:
+            fn(name)
+
+    # -- selection, tabs, actions -----------------------------------------------------------
+
+    def targets(self):
+        out = []
+        for key in selected_keys(self.tree):
+            target = target_of(key, self.manager.get)
+            if target is not None:
+                out.append(target)
+        return out
+
+    def _on_selection(self, *_args) -> None:
+        keys = selected_keys(self.tree)
+        self._current = keys[0] if keys else None
+        self._show_pages()
+        self.binder.refresh()
+
+    def _show_pages(self) -> None:
+        current_title = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
+        self.tabs.clear()
+        for page in self._pages:
+            page.deleteLater()
+        self._pages = []
+        if self._current is None:
+            self._refresh_header()
+            return
+        name, kind, ref = self._current
+        conn = self.manager.get(name)
+        if conn is None:
+            return
+        if kind == "connection":
+            ref = next(iter(conn.cache.records("pool")), "")
+        context = TabContext(self.binder.trigger, self.select, self.manager.get)
+        for page_class in pages_for(kind):
+            page = page_class(context)
+            page.show_object(name, conn.cache, kind, ref)
+            self._pages.append(page)
+            self.tabs.addTab(page, page.title)
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == current_title:
+                self.tabs.setCurrentIndex(i)
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        if self._current is None:
+            self.header_title.setText("Select an object")
+            self.header_icon.clear()
+            return
+        index = self.model.find(self._current[0], self._current[2])
+        self.header_title.setText(index.data() or "")
+        decoration = index.data(Qt.ItemDataRole.DecorationRole)
+        if decoration is not None:
+            self.header_icon.setPixmap(decoration.pixmap(24, 24))
+
+    def show_tab(self, title: str) -> bool:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).casefold() == title.casefold():
+                self.tabs.setCurrentIndex(i)
+                return True
+        return False
+
+    def select(self, conn_name: str, ref: str) -> bool:
+        index = self.filter.mapFromSource(self.model.find(conn_name, ref))
+        if not index.isValid():
+            return False
+        self.tree.scrollTo(index)
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        return True
+
+    def select_by_name(self, name: str) -> bool:
+        for conn_name in self.model.connection_ids():
+            conn = self.manager.get(conn_name)
+            if conn is None:
+                continue
+            for cls in ("vm", "host", "sr", "network", "pool"):
+                for ref, rec in conn.cache.records(cls).items():
+                    if rec.get("name_label") == name and self.select(conn_name, ref):
+                        return True
+            if self.model.pool_title(self.model.entry(conn_name)) == name:
+                return self.select(conn_name, "")
+        return False
+
+    def _context_menu(self, pos) -> None:
+        targets = self.targets()
+        if not targets:
+            return
+        menu = QMenu(self)
+        for action_id in VM_MENU:
+            if action_id is None:
+                menu.addSeparator()
+            elif action_id in self.binder.applicable(targets):
+                menu.addAction(self.binder[action_id])
+        if any(t.cls == "pool" for t in targets):
+            menu.addAction(self.disconnect_action)
+            menu.addAction(self.remove_action)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def _started(self, target, title: str, handle) -> None:
+        self.tasks.add_started(self._name_of(target.conn), title, handle)
+
+    def _name_of(self, conn) -> str:
+        for name in self.manager.names():
+            if self.manager.get(name) is conn:
+                return name
+        return "?"
+
+    # -- view options -----------------------------------------------------------------------
+
+    def set_view(self, key: str) -> None:
+        self.view_actions[key].setChecked(True)
+        index = self.view_box.findData(key)
+        if index != self.view_box.currentIndex():
+            self.view_box.setCurrentIndex(index)
+        self._apply_toggles()
+
+    def _apply_toggles(self) -> None:
+        view = next(k for k, a in self.view_actions.items() if a.isChecked())
+        options = TreeOptions(view=view, **{k: a.isChecked() for k, a in self.toggles.items()})
+        self.model.set_options(options)
+        for name in self.model.connection_ids():
+            self._on_loaded(name)
+
+    def _on_search(self, text: str) -> None:
+        self.filter.set_text(text)
+        if self.filter.active:
+            self.tree.expandAll()
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def notify(self, text: str, details: str = "") -> None:
+        self.banner.show_message(text, details)
+        self.statusBar().showMessage(text, 10000)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.manager.close_all()
+        super().closeEvent(event)
+
+
+def key_of(index) -> tuple | None:
+    return index.data(KeyRole)

@@ -1,0 +1,59 @@
+"""The Prompter of the desktop app: actions ask the user through dialogs, without blocking."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PyQt6.QtWidgets import QDialog, QWidget
+
+from xapiman.actions.prompts import Form, Prompter
+from xapiman.gui.dialogs.confirm import ConfirmDialog
+from xapiman.gui.dialogs.form import FormDialog
+
+
+async def run_dialog(dialog: QDialog) -> int:
+    """Show `dialog` with `open()` and wait for it to close; returns its result code.
+
+    The event loop keeps running meanwhile (never `exec()` inside a coroutine). When the
+    waiting coroutine is cancelled the dialog is rejected. The dialog is deleted afterwards.
+    """
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def on_finished(code: int) -> None:
+        if not future.done():
+            future.set_result(code)
+
+    dialog.finished.connect(on_finished)
+    try:
+        dialog.open()
+        return await future
+    finally:
+        dialog.finished.disconnect(on_finished)
+        if dialog.isVisible():
+            dialog.reject()
+        dialog.deleteLater()
+
+
+class QtPrompter(Prompter):
+    """Asks with window-modal dialogs over `parent`; the rest of the app keeps running.
+
+    Attributes:
+        parent: the window the dialogs belong to (None: application-modal, no parent).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    async def confirm(self, title: str, text: str, *, destroys: tuple[str, ...] = (),
+                      ok_label: str = "OK", danger: bool = False) -> bool:
+        """Yes or no; True only when the user pressed the OK button."""
+        dialog = ConfirmDialog(title, text, destroys, ok_label, danger, self.parent)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    async def ask(self, form: Form) -> dict[str, Any] | None:
+        """The filled-in form; None when the user cancels."""
+        dialog = FormDialog(form, self.parent)
+        if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()

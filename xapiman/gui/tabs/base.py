@@ -1,0 +1,91 @@
+"""What every tab page is: the object it shows, how it refreshes, how it starts actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PyQt6.QtWidgets import QWidget
+
+PAGES: list[type[TabPage]] = []
+
+
+def page(cls: type[TabPage]) -> type[TabPage]:
+    """Register a tab page class."""
+    PAGES.append(cls)
+    return cls
+
+
+@dataclass
+class TabContext:
+    """What pages may use.
+
+    Attributes:
+        trigger: run a registered action by id on the current selection ("vm.snapshot" ...).
+        select: select another object in the tree: (connection name, ref).
+        connection: the Connection of a connection name (for reads such as RRD later).
+    """
+
+    trigger: Callable[[str], object]
+    select: Callable[[str, str], None]
+    connection: Callable[[str], object]
+
+
+class TabPage(QWidget):
+    """One tab of the object area.
+
+    Subclasses set `title`, `kinds` (node kinds: vm, template, snapshot, host, sr, network,
+    connection) and `order`, build their widgets in `__init__`, and fill them in `refresh()`
+    from `self.cache` and `self.ref`. Pages never call XAPI directly: edits go through
+    actions (`self.context.trigger(action_id)`).
+    """
+
+    title = ""
+    kinds: frozenset[str] = frozenset()
+    order = 50
+
+    def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.conn_name = ""
+        self.cache = None
+        self.kind = ""
+        self.ref = ""
+        self.dirty = True
+        self.setObjectName(f"tab:{self.title}")
+
+    def show_object(self, conn_name: str, cache, kind: str, ref: str) -> None:
+        self.conn_name, self.cache, self.kind, self.ref = conn_name, cache, kind, ref
+        self.dirty = True
+        if self.isVisible():
+            self.refresh_now()
+
+    def record(self) -> dict | None:
+        if self.cache is None or not self.ref:
+            return None
+        return self.cache.get(self.ref)
+
+    def cache_changed(self, change) -> None:
+        """A batch of the page's connection arrived: refresh now if visible, else later."""
+        if not self.concerned(change):
+            return
+        self.dirty = True
+        if self.isVisible():
+            self.refresh_now()
+
+    def concerned(self, change) -> bool:
+        """Whether a batch may change what the page shows (default: anything did change)."""
+        return bool(change)
+
+    def refresh_now(self) -> None:
+        if self.cache is not None:
+            self.refresh()
+        self.dirty = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.dirty:
+            self.refresh_now()
+
+    def refresh(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,249 @@
+"""The task list: every task of every connection, its progress, elapsed time, result or error."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QColor
+from PyQt6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QTreeView,
+)
+
+COLUMNS = ("Task", "Pool", "Status", "Progress", "Elapsed")
+PROGRESS = 3
+FINAL = {"success", "failure", "cancelled"}
+
+
+@dataclass
+class TaskEntry:
+    """One task as the panel shows it.
+
+    Attributes:
+        conn: connection name; ref: task ref; title: what it is about.
+        status, progress: from the task record or our handle.
+        error: the readable error; details: the raw XAPI error code and arguments.
+        handle: our TaskHandle when this client started it.
+    """
+
+    conn: str
+    ref: str
+    title: str
+    status: str = "pending"
+    progress: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    error: str = ""
+    details: str = ""
+    handle: object | None = None
+    cancellable: bool = True
+
+    def elapsed(self) -> float:
+        return (self.ended or time.monotonic()) - self.started
+
+    def status_text(self) -> str:
+        if self.status == "failure":
+            return f"Failed: {self.error}" if self.error else "Failed"
+        return {"pending": "Running", "success": "Done", "cancelled": "Cancelled",
+                "cancelling": "Cancelling"}.get(self.status, self.status)
+
+
+def elapsed_text(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class TaskListModel(QAbstractTableModel):
+    """Signals:
+        failed(TaskEntry): a task ended in failure (for a non-blocking notification).
+    """
+
+    failed = pyqtSignal(object)
+    handle_changed = pyqtSignal(object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.entries: list[TaskEntry] = []
+        self._index: dict[tuple[str, str], int] = {}
+        self.handle_changed.connect(self._on_handle_changed)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (entry.title, entry.conn, entry.status_text(), f"{entry.progress:.0%}",
+                    elapsed_text(entry.elapsed()))[col]
+        if role == Qt.ItemDataRole.UserRole and col == PROGRESS:
+            return entry.progress
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if entry.details:
+                return f"{entry.status_text()}\n\nDetails: {entry.details}"
+            return entry.title
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and entry.status == "failure":
+            return QColor("#b03a2e")
+        return None
+
+    # -- feeding ----------------------------------------------------------------------------
+
+    def entry(self, conn: str, ref: str) -> TaskEntry | None:
+        row = self._index.get((conn, ref))
+        return self.entries[row] if row is not None else None
+
+    def add_started(self, conn: str, title: str, handle) -> TaskEntry:
+        """A task this client started (title from the action, state from the handle)."""
+        entry = self.entry(conn, handle.ref)
+        if entry is None:
+            entry = self._append(TaskEntry(conn, handle.ref, title, handle=handle))
+        else:
+            entry.title, entry.handle = title, handle
+        handle.add_listener(lambda h: self.handle_changed.emit((conn, h)))
+        self._on_handle_changed((conn, handle))
+        return entry
+
+    def _append(self, entry: TaskEntry) -> TaskEntry:
+        row = len(self.entries)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.entries.append(entry)
+        self._index[(entry.conn, entry.ref)] = row
+        self.endInsertRows()
+        return entry
+
+    def _on_handle_changed(self, item) -> None:
+        conn, handle = item
+        entry = self.entry(conn, handle.ref)
+        if entry is None:
+            return
+        self._update(entry, handle.status, handle.progress)
+        if handle.done() and entry.ended is None:
+            self._finish(entry, handle.status, handle.error)
+
+    def update_from_cache(self, conn: str, change, cache) -> None:
+        """Tasks of any client, as the cache shows them (added and changed task records)."""
+        for ref in change.added_in("task") | change.changed_in("task"):
+            record = cache.record("task", ref)
+            if record is None:
+                continue
+            entry = self.entry(conn, ref)
+            if entry is None:
+                if record.get("status") != "pending":
+                    continue
+                entry = self._append(TaskEntry(conn, ref, _task_title(record)))
+            if entry.handle is not None:
+                continue  # our own handle tells the story, with the readable error
+            entry.cancellable = "cancel" in record.get("allowed_operations", ())
+            status = record.get("status", "pending")
+            self._update(entry, status, float(record.get("progress", 0.0) or 0.0))
+            if status in FINAL and entry.ended is None:
+                self._finish(entry, status, None, record.get("error_info", []))
+
+    def _update(self, entry: TaskEntry, status: str, progress: float) -> None:
+        entry.status, entry.progress = status, progress
+        self._row_changed(entry)
+
+    def _finish(self, entry: TaskEntry, status: str, error, error_info=()) -> None:
+        entry.ended = time.monotonic()
+        entry.status = status
+        if status == "success":
+            entry.progress = 1.0
+        if error is not None:
+            entry.error = str(error)
+            code = getattr(error, "code", "")
+            params = getattr(error, "params", ())
+            entry.details = " ".join([code, *map(str, params)]).strip() or type(error).__name__
+        elif error_info:
+            entry.error = error_info[0]
+            entry.details = " ".join(error_info)
+        self._row_changed(entry)
+        if status == "failure":
+            self.failed.emit(entry)
+
+    def _row_changed(self, entry: TaskEntry) -> None:
+        row = self._index[(entry.conn, entry.ref)]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _tick(self) -> None:
+        for row, entry in enumerate(self.entries):
+            if entry.ended is None:
+                self.dataChanged.emit(self.index(row, 4), self.index(row, 4))
+
+    def clear_finished(self) -> None:
+        self.beginResetModel()
+        self.entries = [e for e in self.entries if e.ended is None]
+        self._index = {(e.conn, e.ref): i for i, e in enumerate(self.entries)}
+        self.endResetModel()
+
+
+def _task_title(record: dict) -> str:
+    label = record.get("name_label", "") or "Task"
+    return label.removeprefix("Async.")
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the Progress column as a progress bar."""
+
+    def paint(self, painter, option, index) -> None:
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))
+        bar.minimum, bar.maximum = 0, 100
+        bar.progress = int(float(value) * 100)
+        bar.text = f"{bar.progress}%"
+        bar.textVisible = True
+        bar.state = option.state
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class TaskPanel(QTreeView):
+    """The list under the main area; Cancel acts on the selected running task."""
+
+    def __init__(self, model: TaskListModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskPanel")
+        self.setModel(model)
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self))
+        header = self.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 140), (2, 220), (3, 110), (4, 90)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(col, width)
+        header.setStretchLastSection(False)
+
+    def selected_entry(self) -> TaskEntry | None:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if not rows:
+            return None
+        return self.model().entries[rows[0].row()]
