@@ -46,10 +46,31 @@ def gib(value: int) -> str:
     return f"{value / GiB:.1f} GiB"
 
 
+def vm_srs(vm_record: dict, cache) -> set[str]:
+    """The SRs holding the VM's disks (not CD drives)."""
+    out = set()
+    for vbd_ref in vm_record.get("VBDs", ()):
+        vbd = cache.record("VBD", vbd_ref) or {}
+        vdi = cache.record("VDI", vbd.get("VDI", NULL)) if vbd.get("type") == "Disk" else None
+        if vdi is not None:
+            out.add(vdi.get("SR", NULL))
+    return out
+
+
+def host_sees(host_ref: str, sr_ref: str, cache) -> bool:
+    """Whether the host has the SR plugged (a PBD of that SR on that host is attached)."""
+    for pbd_ref in (cache.record("SR", sr_ref) or {}).get("PBDs", ()):
+        pbd = cache.record("PBD", pbd_ref) or {}
+        if pbd.get("host") == host_ref and pbd.get("currently_attached"):
+            return True
+    return False
+
+
 def host_choices(vm_record: dict, cache, *, exclude_current: bool) -> list[Choice]:
     """Every host of the pool, greyed out with the reason where the VM cannot go."""
     need = vm_memory(vm_record, cache)
     current = vm_record.get("resident_on", NULL)
+    srs = vm_srs(vm_record, cache)
     out = []
     for ref, host in sorted(cache.records("host").items(), key=lambda kv: kv[1]["name_label"]):
         free = host_free_memory(ref, cache)
@@ -62,6 +83,8 @@ def host_choices(vm_record: dict, cache, *, exclude_current: bool) -> list[Choic
             reason = "The server is in maintenance mode."
         elif free < need:
             reason = f"Not enough free memory: the VM needs {gib(need)}, {gib(max(free, 0))} free."
+        elif any(not host_sees(ref, sr, cache) for sr in srs):
+            reason = "The server cannot reach the storage of the VM's disks."
         out.append(Choice(host["name_label"], ref, enabled=not reason, reason=reason,
                           detail=f"{gib(max(free, 0))} free"))
     return out
