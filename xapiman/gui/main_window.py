@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         current_title = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
         self.tabs.clear()
         for page in self._pages:
+            page.hide()
+            page.setParent(None)
             page.deleteLater()
         self._pages = []
         if self._current is None:

@@ -67,8 +67,10 @@ class ActionBinder(QObject):
         classes = {t.cls for t in targets}
         return [aid for aid, a in REGISTRY.items() if classes & a.classes]
 
-    def trigger(self, action_id: str) -> asyncio.Task | None:
-        targets = self._selection()
+    def trigger(self, action_id: str, targets: list[Target] | None = None) -> asyncio.Task | None:
+        """Run an action on the selection, or on `targets` when given (a tab page's pick)."""
+        if targets is None:
+            targets = self._selection()
         action = REGISTRY[action_id]
         available = action.can_run(targets)
         if not available:

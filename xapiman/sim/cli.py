@@ -11,6 +11,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xapiman-sim",
         description="Serve a simulated XenServer / XCP-ng pool over XAPI (XML-RPC and JSON-RPC, "
         "HTTP or HTTPS), for demos, tests and any XAPI client.",
+        epilog="When ready it prints one line 'xapiman-sim ready: URL user=U password=PW' (with "
+        "' fingerprint=SHA256' over TLS), then one line 'host NAME URL' per host, and serves "
+        "until SIGINT or SIGTERM (exit status 0). A file it cannot load or a port it cannot "
+        "use gives one line on stderr and exit status 1.",
     )
     parser.add_argument("--hosts", type=int, default=2, metavar="N", help="hosts in a synthetic pool (default 2)")
     parser.add_argument("--vms", type=int, default=20, metavar="M", help="VMs in a synthetic pool (default 20)")
@@ -18,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--state",
         metavar="FILE",
-        help="keep the pool's state in FILE: loaded at start when it exists, saved on changes and at exit",
+        help="keep the pool's state in FILE: loaded at start when it exists (then --db, --hosts "
+        "and --vms are ignored), saved shortly after changes and at exit",
     )
     parser.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, metavar="P", help="coordinator port; 0 picks a free one")

@@ -7,8 +7,9 @@ A route function gets a `Request`; it writes its own answer through `request.han
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
 ROUTES: dict[tuple[str, str], Callable[[Request], None]] = {}
 
 # Modules that register routes; imported when a server starts.
-ROUTE_MODULES: list[str] = []
+ROUTE_MODULES: list[str] = [
+    "xapiman.sim.routes_rrd",
+    "xapiman.sim.routes_console",
+    "xapiman.sim.routes_xva",
+]
 
 
 def route(method: str, path: str) -> Callable[[Callable[[Request], None]], Callable[[Request], None]]:
@@ -91,6 +96,16 @@ class Request:
             coordinator = self.sim.coordinator
             return self.sim.sessions.login(user, pwd, "http", coordinator), True
         raise Failure("SESSION_INVALID", "")
+
+    @contextlib.contextmanager
+    def authenticated(self) -> Iterator[str]:
+        """The session for the length of the request; a temporary one is logged out after."""
+        ref, temporary = self.session()
+        try:
+            yield ref
+        finally:
+            if temporary:
+                self.sim.sessions.logout(ref)
 
     def reply(self, status: int, body: bytes = b"", content_type: str = "text/plain",
               headers: dict[str, str] | None = None) -> None:

@@ -47,6 +47,9 @@ class HostServer(ThreadingHTTPServer):
 
     def get_request(self):  # type: ignore[override]
         sock, addr = super().get_request()
+        # headers and body go out in two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every answer back by about 40 ms
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.sim.faults.refuse_connections:
             _close(sock)
             raise OSError("connection refused by a fault")

@@ -170,8 +170,20 @@ class Simulator:
             timer.daemon = True
             timer.start()
 
-    def revive_host(self, host: str) -> HostServer:
-        """A stopped host comes back (as a supporter unless it is still pool.master)."""
+    def revive_host(self, host: str, port: int | None = None) -> HostServer:
+        """A stopped host comes back (as a supporter unless it is still pool.master), on its
+        old port when that is free (`port` picks one; 0: any free port)."""
         if host in self.servers:
             return self.servers[host]
-        return self._serve_host(host, 0)
+        if port is None:
+            port = _port_of(self.db.get(host, "host")["address"])
+        try:
+            return self._serve_host(host, port)
+        except OSError:
+            return self._serve_host(host, 0)
+
+
+def _port_of(address: str) -> int:
+    """The port of a "host:port" address (0 when there is none)."""
+    _, colon, port = address.rpartition(":")
+    return int(port) if colon and port.isdigit() else 0

@@ -42,6 +42,8 @@ class ObjectCache:
         self._subscribers: list[Subscriber] = []
         self._write_lock = threading.Lock()
         self._sub_lock = threading.Lock()
+        self._uuid_lock = threading.Lock()
+        self._uuid_maps: dict[str, tuple[dict, dict[object, str]]] = {}
         self.batches = 0
 
     # -- reading ----------------------------------------------------------------------------
@@ -65,15 +67,27 @@ class ObjectCache:
     def get(self, ref: str) -> dict | None:
         """The record of `ref` whatever its class."""
         state = self._state
-        cls = state.classes.get(ref)
-        return state.tables[cls].get(ref) if cls is not None else None
+        cls = state.class_of(ref)
+        return state.tables[cls][ref] if cls is not None else None
 
     def class_of(self, ref: str) -> str | None:
         """The lower-case class of `ref` ("vm", "host" ...)."""
-        return self._state.classes.get(ref)
+        return self._state.class_of(ref)
 
-    def ref_of_uuid(self, uuid: str) -> str | None:
-        return self._state.uuids.get(uuid)
+    def ref_of_uuid(self, cls: str, uuid: str) -> str | None:
+        """The ref of the `cls` object with this uuid (messages name objects by uuid).
+
+        The uuid map of a class is built on first use and reused until the class changes.
+        """
+        table = self._state.tables.get(cls.lower())
+        if not table:
+            return None
+        with self._uuid_lock:
+            cached = self._uuid_maps.get(cls.lower())
+            if cached is None or cached[0] is not table:
+                cached = (table, {rec.get("uuid"): ref for ref, rec in table.items()})
+                self._uuid_maps[cls.lower()] = cached
+        return cached[1].get(uuid)
 
     def count(self, cls: str) -> int:
         return len(self._state.tables.get(cls.lower(), ()))
@@ -81,7 +95,7 @@ class ObjectCache:
     def counts(self) -> dict[str, int]:
         return {cls: len(table) for cls, table in self._state.tables.items()}
 
-    def referrers(self, cls: str, field: str, target: str) -> frozenset[str]:
+    def referrers(self, cls: str, field: str, target: str) -> tuple[str, ...]:
         """Refs of the `cls` objects whose `field` is `target` (from an index, not a scan).
 
         Example: `referrers("VBD", "VM", vm)` is the VM's VBDs.
@@ -94,8 +108,8 @@ class ObjectCache:
         if index is None:
             if key not in INDEXED:
                 raise KeyError(f"{cls}.{field} is not indexed")
-            return frozenset()
-        return index.get(target, frozenset())
+            return ()
+        return index.get(target, ())
 
     # -- typed views ------------------------------------------------------------------------
 
@@ -104,7 +118,7 @@ class ObjectCache:
         from xapiman.xapi.records import view_class
 
         state = self._state
-        cls = state.classes.get(ref)
+        cls = state.class_of(ref)
         if cls is None:
             return None
         return view_class(cls)(self, ref, state.tables[cls][ref])

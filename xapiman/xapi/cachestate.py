@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import methodcaller
 from types import MappingProxyType
 
 from xapiman.xapi.indexes import FIELDS_BY_CLASS, INDEXED
 from xapiman.xapi.refs import NULL_REF
 
 Table = dict[str, dict]
-Index = dict[str, frozenset[str]]
+Index = dict[str, tuple[str, ...]]
 _NO_REFS: frozenset[str] = frozenset()
 
 
@@ -66,20 +68,25 @@ class CacheState:
     """One consistent state of the cache. Never modified once published.
 
     Attributes:
-        tables: lower-case class -> ref -> record.
+        tables: lower-case class -> ref -> record. A class's table is replaced (not edited)
+            when a batch touches it, so an unchanged table is the same object as before.
         indexes: (class, field) -> target ref -> refs of that class pointing at it.
-        classes: ref -> lower-case class; uuids: uuid -> ref. These two lookups are shared
-            between successive states and always answer for the newest one.
+        classes: ref -> lower-case class. Shared by successive states (a ref never changes
+            class) and kept for the newest one: look the record up in `tables` after it.
     """
 
     tables: dict[str, Table]
     indexes: dict[tuple[str, str], Index]
     classes: dict[str, str]
-    uuids: dict[str, str]
 
     @classmethod
     def empty(cls) -> CacheState:
-        return cls({}, {}, {}, {})
+        return cls({}, {}, {})
+
+    def class_of(self, ref: str) -> str | None:
+        """The lower-case class holding `ref`."""
+        cls = self.classes.get(ref)
+        return cls if cls is not None and ref in self.tables.get(cls, ()) else None
 
     def updated(self, events: Iterable[Mapping[str, object]]) -> tuple[CacheState, CacheChange]:
         """The state after an incremental batch, and what it changed."""
@@ -110,7 +117,7 @@ class CacheState:
         changed: dict[str, set[str]] = {}
         removed: dict[str, set[str]] = {}
         indexes = _IndexEditor(self.indexes)
-        classes, uuids = self.classes, self.uuids
+        classes = self.classes
         for ref, (cls, old) in first_seen.items():
             new = tables[cls].get(ref)
             if old is None and new is None:
@@ -118,11 +125,9 @@ class CacheState:
             if old is None:
                 added.setdefault(cls, set()).add(ref)
                 classes[ref] = cls
-                _add_uuid(uuids, new, ref)
             elif new is None:
                 removed.setdefault(cls, set()).add(ref)
                 classes.pop(ref, None)
-                _drop_uuid(uuids, old, ref)
             else:
                 changed.setdefault(cls, set()).add(ref)
             for name in FIELDS_BY_CLASS.get(cls, ()):
@@ -130,28 +135,28 @@ class CacheState:
                 after = new.get(name) if new is not None else None
                 if before != after:
                     indexes.move((cls, name), ref, before, after)
-        state = CacheState(tables, indexes.result(), classes, uuids)
+        state = CacheState(tables, indexes.result(), classes)
         return state, CacheChange(_frozen(added), _frozen(changed), _frozen(removed))
 
 
 class _IndexEditor:
-    """Copy-on-write edits of the indexes: touched targets get new frozensets at the end."""
+    """Copy-on-write edits of the indexes: touched targets get new tuples at the end."""
 
     def __init__(self, indexes: dict[tuple[str, str], Index]) -> None:
         self.indexes = indexes
-        self.pending: dict[tuple[str, str], dict[str, set[str]]] = {}
+        self.pending: dict[tuple[str, str], dict[str, dict[str, None]]] = {}
 
     def move(self, key: tuple[str, str], ref: str, before: object, after: object) -> None:
         edits = self.pending.setdefault(key, {})
         current = self.indexes.get(key, {})
-        if isinstance(before, str) and before != NULL_REF:
+        if isinstance(before, str) and before and before != NULL_REF:
             if before not in edits:
-                edits[before] = set(current.get(before, ()))
-            edits[before].discard(ref)
-        if isinstance(after, str) and after != NULL_REF:
+                edits[before] = dict.fromkeys(current.get(before, ()))
+            edits[before].pop(ref, None)
+        if isinstance(after, str) and after and after != NULL_REF:
             if after not in edits:
-                edits[after] = set(current.get(after, ()))
-            edits[after].add(ref)
+                edits[after] = dict.fromkeys(current.get(after, ()))
+            edits[after][ref] = None
 
     def result(self) -> dict[tuple[str, str], Index]:
         if not self.pending:
@@ -161,7 +166,7 @@ class _IndexEditor:
             index = dict(indexes.get(key, {}))
             for target, refs in edits.items():
                 if refs:
-                    index[target] = frozenset(refs)
+                    index[target] = tuple(refs)
                 else:
                     index.pop(target, None)
             indexes[key] = index
@@ -179,56 +184,42 @@ def _lower(name: object) -> str:
     return lower
 
 
-def _add_uuid(uuids: dict[str, str], record: dict | None, ref: str) -> None:
-    uuid = record.get("uuid") if record is not None else None
-    if isinstance(uuid, str) and uuid:
-        uuids[uuid] = ref
-
-
-def _drop_uuid(uuids: dict[str, str], record: dict, ref: str) -> None:
-    uuid = record.get("uuid")
-    if isinstance(uuid, str) and uuids.get(uuid) == ref:
-        del uuids[uuid]
-
-
 def build_state(events: Iterable[Mapping[str, object]]) -> CacheState:
-    """A state from a full batch (every object as an "add"), indexes built in one pass."""
+    """A state from a full batch (every object as an "add"), indexes built in one pass each."""
     tables: dict[str, Table] = {}
+    last: object = None
+    table: Table = {}
     for event in events:
-        cls = _lower(event["class"])
-        table = tables.get(cls)
-        if table is None:
-            table = tables[cls] = {}
-        if event["operation"] == "del":
-            table.pop(event["ref"], None)  # type: ignore[arg-type]
-            continue
+        name = event["class"]
+        if name != last:  # a full batch comes grouped by class: look the table up less
+            last = name
+            cls = _lower(name)
+            table = tables.get(cls)  # type: ignore[assignment]
+            if table is None:
+                table = tables[cls] = {}
         snapshot = event.get("snapshot")
         if isinstance(snapshot, dict):
             table[event["ref"]] = snapshot  # type: ignore[index]
-    classes: dict[str, str] = {}
-    uuids: dict[str, str] = {}
-    for cls, table in tables.items():
-        classes.update(dict.fromkeys(table, cls))
-        for ref, record in table.items():
-            uuid = record.get("uuid")
-            if uuid:
-                uuids[uuid] = ref
+        elif event["operation"] == "del":
+            table.pop(event["ref"], None)  # type: ignore[arg-type]
     indexes: dict[tuple[str, str], Index] = {}
     for cls, name in INDEXED:
-        table = tables.get(cls)
-        if not table:
-            continue
-        groups: dict[str, set[str]] = {}
-        for ref, record in table.items():
-            target = record.get(name)
-            if target and target != NULL_REF:
-                group = groups.get(target)
-                if group is None:
-                    groups[target] = {ref}
-                else:
-                    group.add(ref)
-        indexes[(cls, name)] = {target: frozenset(refs) for target, refs in groups.items()}
-    return CacheState(tables, indexes, classes, uuids)
+        table = tables.get(cls)  # type: ignore[assignment]
+        if table:
+            indexes[(cls, name)] = _group(table, name)
+    classes: dict[str, str] = {}
+    for cls, table in tables.items():
+        classes.update(dict.fromkeys(table, cls))
+    return CacheState(tables, indexes, classes)
+
+
+def _group(table: Table, name: str) -> Index:
+    groups: defaultdict[object, list[str]] = defaultdict(list)
+    for ref, target in zip(table, map(methodcaller("get", name), table.values())):  # noqa: B905
+        groups[target].append(ref)
+    for nothing in (NULL_REF, None, ""):
+        groups.pop(nothing, None)
+    return {target: tuple(refs) for target, refs in groups.items()}  # type: ignore[misc]
 
 
 def diff_states(old: CacheState, new: CacheState, *, resync: bool) -> CacheChange:

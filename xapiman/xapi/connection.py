@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -11,6 +13,8 @@ from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
+    CertificateChanged,
+    CertificateRejected,
     ConnectionRefused,
     NotConnected,
     SessionAuthenticationFailed,
@@ -56,6 +60,7 @@ class Connection:
     Attributes:
         cache: the pool's objects, kept current by the event thread.
         tasks: the asynchronous calls in flight.
+        login_seconds: how long the last login took (the rest of `connect()` reads the pool).
         trust: the certificates this connection trusts (pins: `trust.pins`).
         timeouts, retry: time limits and the failover policy.
     """
@@ -103,6 +108,7 @@ class Connection:
         self._watcher: EventWatcher | None = None
         self._closing = threading.Event()
         self._lifecycle = threading.Lock()
+        self.login_seconds: float | None = None
 
     def __enter__(self) -> Connection:
         self.connect()
@@ -175,8 +181,10 @@ class Connection:
             self._closing.clear()
             self._states.set(StateChange(ConnectionState.CONNECTING,
                                          coordinator=self.endpoint.url))
+            started = time.perf_counter()
             try:
                 self._session.login(self._session.candidates())
+                self.login_seconds = time.perf_counter() - started
             except XapiClientError as exc:
                 self._fail(exc)
                 raise
@@ -184,10 +192,13 @@ class Connection:
                                          on_synced=self._on_synced, recover=self._recover,
                                          on_fatal=self._fail)
             self._watcher.start()
-        change = self._states.wait_for({CONNECTED, FAILED}, timeout)
+        change = self._states.wait_for({CONNECTED, FAILED, ConnectionState.DISCONNECTED},
+                                       timeout)
         if change.state is FAILED:
             raise change.error if isinstance(change.error, XapiClientError) else \
                 NotConnected(change.reason)
+        if change.state is ConnectionState.DISCONNECTED:
+            raise NotConnected("the connection was closed while connecting")
         if change.state is not CONNECTED:
             raise Timeout(f"the pool was not read within {timeout:g} s",
                           self._session.coordinator.address)
@@ -229,8 +240,9 @@ class Connection:
             return self._session.call(method, args, timeout)
         except (ConnectionRefused, Timeout) as exc:
             watcher = self._watcher
-            if watcher is not None and (isinstance(exc, ConnectionRefused)
-                                        or getattr(exc, "phase", "") == "connect"):
+            unreachable = isinstance(exc, ConnectionRefused) or (
+                isinstance(exc, Timeout) and exc.phase == "connect")
+            if watcher is not None and unreachable:
                 watcher.poke()  # the coordinator may be gone: let the event thread check
             raise
 
@@ -241,6 +253,27 @@ class Connection:
             destroy: destroy the task on the server once it ended (the default).
         """
         return self.tasks.start(method, *args, destroy=destroy)
+
+    def host_url(self, host: str) -> str | None:
+        """The URL of a pool host (a host ref), for its console, metrics or transfers."""
+        record = self.cache.record("host", host)
+        address = record.get("address") if record is not None else None
+        return self.endpoint.at(address).url if isinstance(address, str) and address else None
+
+    def ssl_context(self, url: str | None = None) -> ssl.SSLContext | None:
+        """The pinned TLS context for a host of this pool (default: the coordinator), for the
+        side channels (console, metrics, import/export); None for plain HTTP.
+
+        The context trusts only the pinned certificate; `tls.check_peer(sock, fingerprint)`
+        after the handshake also rules out certificates the pinned one signed.
+
+        Raises:
+            CertificateRejected, CertificateChanged: as for a connection.
+        """
+        endpoint = Endpoint.parse(url) if url else self._session.coordinator
+        if not endpoint.tls:
+            return None
+        return self.trust.context_for(endpoint, self.timeouts.connect)
 
     @property
     def api(self) -> MethodProxy:
@@ -275,9 +308,12 @@ class Connection:
             try:
                 if self._session.reestablish():
                     log.info("failed over to the coordinator %s", self.coordinator_url)
+                if self._closing.is_set():  # closed meanwhile: do not leave a session behind
+                    self._session.logout()
+                    return False
                 return True
-            except SessionAuthenticationFailed as exc:
-                self._fail(exc)
+            except (SessionAuthenticationFailed, CertificateChanged, CertificateRejected) as exc:
+                self._fail(exc)  # retrying cannot help: the user has to act
                 return False
             except XapiClientError as exc:
                 error = exc

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 
 from xapiman.xapi.cache import ObjectCache
+from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     EventsLost,
     HostIsSlave,
@@ -60,6 +61,7 @@ class EventWatcher(threading.Thread):
         self.on_fatal = on_fatal
         self._stopping = threading.Event()
         self._transport: Transport | None = None
+        self._source: Endpoint | None = None  # the coordinator the token comes from
         self._token = ""
         self._catching_up = True  # the next call must not wait (report "synced" at once)
         self._count_exceptions: set[str] = set()
@@ -106,12 +108,19 @@ class EventWatcher(threading.Thread):
                         continue
                     self.on_fatal(exc)
                     break
+                except Exception as exc:  # a bug: say so instead of dying silently
+                    log.exception("the event thread failed")
+                    self.on_fatal(XapiClientError(f"the event thread failed: {exc!r}"))
+                    break
         finally:
             self._drop_transport()
 
     def _step(self) -> None:
         transport = self._current_transport()
         session_ref = self.session.ref
+        if session_ref is None:  # logged out: closing
+            self._stopping.set()
+            return
         timeout = 0.0 if self._catching_up or not self._token else \
             self.session.timeouts.event_poll
         try:
@@ -140,12 +149,15 @@ class EventWatcher(threading.Thread):
         if transport is not None and transport.endpoint.same_host(coordinator) \
                 and not transport.channel.aborted:
             return transport
-        if transport is not None and not transport.endpoint.same_host(coordinator):
+        self._drop_transport()
+        if self._token and self._source is not None and not self._source.same_host(coordinator):
+            # tokens are one coordinator's database generations: start from nothing
             log.info("the coordinator changed to %s: reading everything again", coordinator)
             self._token = ""
-        self._drop_transport()
-        transport = self.session.open_transport(read_timeout=self.session.timeouts.event_read)
+        transport = self.session.open_transport(coordinator,
+                                                read_timeout=self.session.timeouts.event_read)
         self._transport = transport
+        self._source = coordinator
         if self._stopping.is_set():
             transport.abort()
         return transport

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PyQt6.QtWidgets import QWidget
+
+from xapiman.actions.base import Target
 
 PAGES: list[type[TabPage]] = []
 
@@ -21,14 +23,29 @@ class TabContext:
     """What pages may use.
 
     Attributes:
-        trigger: run a registered action by id on the current selection ("vm.snapshot" ...).
+        trigger: run a registered action by id on the current selection ("vm.snapshot" ...);
+            given a list of action Targets as second argument, on those instead.
         select: select another object in the tree: (connection name, ref).
         connection: the Connection of a connection name (for reads such as RRD later).
     """
 
-    trigger: Callable[[str], object]
+    trigger: Callable[..., object]
     select: Callable[[str, str], None]
     connection: Callable[[str], object]
+
+    def targets(self, conn_name: str, refs: Sequence[str]) -> list[Target]:
+        """Action targets for objects of a connection (a snapshot picked in a page ...)."""
+        conn = self.connection(conn_name)
+        if conn is None:
+            return []
+        cache = conn.cache  # type: ignore[attr-defined]
+        return [Target(conn, cache.class_of(ref) or "", ref)  # type: ignore[arg-type]
+                for ref in refs if cache.class_of(ref)]
+
+    def trigger_on(self, action_id: str, conn_name: str, refs: Sequence[str]) -> object:
+        """Run an action on these objects rather than on the tree's selection."""
+        targets = self.targets(conn_name, refs)
+        return self.trigger(action_id, targets) if targets else None
 
 
 class TabPage(QWidget):

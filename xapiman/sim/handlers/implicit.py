@@ -86,11 +86,16 @@ def run_implicit(call: Call, msg: MessageSpec, args: list[object]) -> object:
     return None
 
 
-def create(call: Call, cls: str, args: dict) -> str:
-    """The generic constructor: mandatory fields checked, runtime fields ignored."""
+def assert_mandatory(cls: str, args: dict) -> None:
+    """xapi's error when a constructor record lacks one of the class's mandatory fields."""
     for name in MANDATORY.get(cls, ()):
         if name not in args:
             raise internal_error(f"Server_error(Dispatcher_FieldNotFound, [{name}])")
+
+
+def create(call: Call, cls: str, args: dict) -> str:
+    """The generic constructor: mandatory fields checked, runtime fields ignored."""
+    assert_mandatory(cls, args)
     fields = MODEL[cls].fields
     values = {k: v for k, v in args.items() if fields[k].qualifier != "RO/runtime"}
     return call.db.create(cls, values)

@@ -104,7 +104,7 @@ class ParseError(ValueError):
 def decode_call(body: bytes) -> tuple[str, list[object]]:
     """The method name and parameters of an XML-RPC request (ints may arrive as i4/int/i8)."""
     try:
-        params, method = xmlrpc.client.loads(body, use_datetime=False, use_builtin_types=True)
+        params, method = xmlrpc.client.loads(body, use_datetime=False, use_builtin_types=False)
     except Exception as exc:  # expat errors, ResponseError, ValueError on bad scalars
         raise ParseError(f"Xmlrpc.Parse_error({exc})") from exc
     if not method:

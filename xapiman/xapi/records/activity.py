@@ -124,5 +124,5 @@ class Message(Record):
     @property
     def subject(self) -> Record | None:
         """The object the message is about, when it is in the cache."""
-        ref = self.cache.ref_of_uuid(self.obj_uuid)
+        ref = self.cache.ref_of_uuid(self.obj_class, self.obj_uuid)
         return self.cache.view(ref) if ref is not None else None

@@ -1,0 +1,222 @@
+"""pool.*: designate_new_master, eject, HA on/off (simulated), sync_database, licence state,
+and the pool's allowed/current operations."""
+
+from __future__ import annotations
+
+from xapiman.sim import build
+from xapiman.sim.build import MiB
+from xapiman.sim.call import Call
+from xapiman.sim.db import Database
+from xapiman.sim.errors import Failure, internal_error
+from xapiman.sim.handlers.host import assert_live, prepare_hosts
+from xapiman.sim.handlers.message import add_sample_messages, post_message
+from xapiman.sim.handlers.network import refresh_vif_operations
+from xapiman.sim.handlers.registry import handler
+from xapiman.sim.model.spec import ENUMS
+from xapiman.sim.model.values import NULL_REF
+from xapiman.sim.operations import refresh_allowed, running_operation
+from xapiman.sim.placement import host_is_live
+
+POOL_OPERATIONS: tuple[str, ...] = ENUMS["pool_allowed_operations"]
+# Operations that refuse to run beside each other, with the error they give (xapi_pool_helpers).
+BLOCKING = {
+    "ha_enable": "HA_ENABLE_IN_PROGRESS", "ha_disable": "HA_DISABLE_IN_PROGRESS",
+    "cluster_create": "CLUSTER_CREATE_IN_PROGRESS",
+    "designate_new_master": "DESIGNATE_NEW_MASTER_IN_PROGRESS",
+    "tls_verification_enable": "TLS_VERIFICATION_ENABLE_IN_PROGRESS",
+    "configure_repositories": "CONFIGURE_REPOSITORIES_IN_PROGRESS",
+    "sync_updates": "SYNC_UPDATES_IN_PROGRESS", "sync_bundle": "SYNC_BUNDLE_IN_PROGRESS",
+    "apply_updates": "APPLY_UPDATES_IN_PROGRESS",
+}
+# Simulated seconds.
+TRANSITION_TIME = 5.0  # designate_new_master: database hand-over and restarts
+HA_TIME = 8.0  # enable_ha / disable_ha
+STATEFILE_SIZE = 4 * MiB
+HA_METADATA_SIZE = 256 * MiB
+
+
+def operation_errors(db: Database, pool: str) -> dict[str, Failure | None]:
+    """For each pool operation, the error it would meet now (None: allowed)."""
+    rec = db.get(pool, "pool")
+    current = list(rec["current_operations"].items())
+    errors: dict[str, Failure | None] = dict.fromkeys(POOL_OPERATIONS)
+    blocking = next((op for _task, op in current if op in BLOCKING), None)
+    waiting = next(((t, op) for t, op in current if op not in BLOCKING), None)
+    busy = Failure("OTHER_OPERATION_IN_PROGRESS", "pool", pool,
+                   *((waiting[1], waiting[0]) if waiting else ()))
+    for op in POOL_OPERATIONS:
+        if blocking is not None:
+            errors[op] = Failure(BLOCKING[blocking]) if op in BLOCKING else busy
+        elif waiting is not None:
+            errors[op] = busy
+    if current:
+        return errors
+    if rec["ha_enabled"]:
+        errors["ha_enable"] = errors["tls_verification_enable"] = Failure("HA_IS_ENABLED")
+    else:
+        errors["ha_disable"] = Failure("HA_NOT_ENABLED")
+    return errors
+
+
+def pool_operation(call: Call, op: str):
+    return running_operation(call, call.sim.pool_ref(), op, operation_errors)
+
+
+def refresh_pool_operations(db: Database) -> None:
+    for pool in db.all("pool"):
+        refresh_allowed(db, pool, operation_errors)
+
+
+# -- the coordinator --------------------------------------------------------------------------
+
+@handler("pool", "designate_new_master")
+def designate_new_master(call: Call, host: str) -> None:
+    db, sim = call.db, call.sim
+    db.get(host, "host")
+    with pool_operation(call, "designate_new_master"):
+        assert_live(call, host)
+        if host == sim.coordinator:
+            return  # already the coordinator: nothing to do
+        if db.get(sim.pool_ref(), "pool")["ha_enabled"]:
+            raise Failure("HA_IS_ENABLED")
+        call.sleep(TRANSITION_TIME)
+        with db.lock:
+            db.update(sim.pool_ref(), master=host)
+    # Both hosts restart their toolstack; sessions (never persisted) are gone.
+    sim.sessions.expire_all()
+    post_message(db, "POOL_MASTER_TRANSITION", None, "Host", db.get(host, "host")["uuid"], "")
+
+
+@handler("pool", "sync_database")
+def sync_database(call: Call) -> None:
+    call.sleep(1.0)
+
+
+@handler("pool", "get_license_state")
+def get_license_state(call: Call, self: str) -> dict[str, str]:
+    db = call.db
+    db.get(self, "pool")
+    hosts = list(db.all("host").values())
+    editions = sorted({h["edition"] for h in hosts if h["edition"]})
+    expiries = sorted(h["license_params"].get("expiry", "") for h in hosts)
+    expiry = expiries[0] if expiries and expiries[0] else "never"
+    return {"edition": editions[0] if editions else "free", "expiry": expiry}
+
+
+# -- eject ------------------------------------------------------------------------------------
+
+@handler("pool", "eject")
+def eject(call: Call, host: str) -> None:
+    db, sim = call.db, call.sim
+    db.get(host, "host")
+    with pool_operation(call, "eject"):
+        assert_live(call, host)
+        if db.get(sim.pool_ref(), "pool")["ha_enabled"]:
+            raise Failure("HA_IS_ENABLED")
+        if host == sim.coordinator:
+            raise internal_error("Xapi_pool.Cannot_eject_master")
+        for vm in db.get(host, "host")["resident_VMs"]:
+            rec = db.get(vm, "VM")
+            if not rec["is_control_domain"] and rec["power_state"] != "Halted":
+                raise Failure("OPERATION_NOT_ALLOWED", "VM resident on host")
+        call.sleep(10.0)
+        sim.stop_host(host)
+        with db.lock:
+            forget_host(db, host)
+
+
+def destroy_if_present(db: Database, ref: str) -> None:
+    cls = db.cls_of(ref)
+    if cls is not None:
+        db.destroy(ref)
+
+
+def forget_host(db: Database, host: str) -> None:
+    """Remove `host` and what only it had: metrics, CPUs, PIFs, PBDs, control domain, local SRs."""
+    rec = db.get(host, "host")
+    for pif in list(rec["PIFs"]):
+        destroy_if_present(db, db.get(pif, "PIF")["metrics"])
+        destroy_if_present(db, pif)
+    for sr in {db.get(pbd, "PBD")["SR"] for pbd in rec["PBDs"]}:
+        if not db.get(sr, "SR")["shared"]:
+            forget_local_sr(db, sr)
+    for pbd in list(db.get(host, "host")["PBDs"]):
+        destroy_if_present(db, pbd)
+    for cpu in list(rec["host_CPUs"]):
+        destroy_if_present(db, cpu)
+    dom0 = db.find(rec["control_domain"], "VM")
+    if dom0 is not None:
+        for console in dom0["consoles"]:
+            destroy_if_present(db, console)
+        destroy_if_present(db, dom0["metrics"])
+        destroy_if_present(db, rec["control_domain"])
+    for vm, _rec in list(db.where("VM", affinity=host)):
+        db.update(vm, affinity=NULL_REF)
+    destroy_if_present(db, rec["metrics"])
+    db.destroy(host)
+
+
+def forget_local_sr(db: Database, sr: str) -> None:
+    for vdi in list(db.get(sr, "SR")["VDIs"]):
+        for vbd in list(db.get(vdi, "VDI")["VBDs"]):
+            destroy_if_present(db, vbd)
+        destroy_if_present(db, vdi)
+    for pbd in list(db.get(sr, "SR")["PBDs"]):
+        destroy_if_present(db, pbd)
+    db.destroy(sr)
+
+
+# -- high availability (simulated: statefile VDIs, pool flags) --------------------------------
+
+def statefile_sr(db: Database, heartbeat_srs: list[str]) -> str:
+    for sr in heartbeat_srs:
+        db.get(sr, "SR")
+    if heartbeat_srs:
+        return heartbeat_srs[0]
+    for ref, rec in db.all("SR").items():
+        if rec["shared"] and rec["content_type"] != "iso" and rec["physical_size"] > 0:
+            return ref
+    raise Failure("CANNOT_CREATE_STATE_FILE")
+
+
+@handler("pool", "enable_ha")
+def enable_ha(call: Call, heartbeat_srs: list[str], configuration: dict[str, str]) -> None:
+    db, pool = call.db, call.sim.pool_ref()
+    with pool_operation(call, "ha_enable"):
+        for host in db.all("host"):
+            if not host_is_live(db, host):
+                raise Failure("HOST_OFFLINE", host)
+        sr = statefile_sr(db, heartbeat_srs)
+        call.sleep(HA_TIME)
+        with db.lock:
+            statefile = build.add_vdi(db, sr, "Statefile for HA", STATEFILE_SIZE,
+                                      used=STATEFILE_SIZE, vdi_type="ha_statefile")
+            build.add_vdi(db, sr, "Metadata for HA", HA_METADATA_SIZE, vdi_type="redo_log")
+            db.update(pool, ha_enabled=True, ha_statefiles=[statefile],
+                      ha_configuration=configuration, ha_plan_exists_for=0,
+                      ha_cluster_stack="xhad")
+
+
+@handler("pool", "disable_ha")
+def disable_ha(call: Call) -> None:
+    db, pool = call.db, call.sim.pool_ref()
+    with pool_operation(call, "ha_disable"):
+        call.sleep(HA_TIME / 2)
+        db.update(pool, ha_enabled=False, ha_statefiles=[], ha_configuration={},
+                  ha_plan_exists_for=0)
+
+
+# -- a freshly generated pool -------------------------------------------------------------------
+
+def finish_generated_pool(db: Database) -> None:
+    """What xapi computes or creates by itself, for a pool made by synth.generate_pool:
+    allowed operations (hosts, pool, VIFs), the host-internal management network flag, a few alerts."""
+    prepare_hosts(db)
+    refresh_pool_operations(db)
+    for ref, rec in db.all("network").items():
+        if rec["bridge"] == "xenapi":
+            other = {**rec["other_config"], "is_host_internal_management_network": "true"}
+            db.update(ref, other_config=other)
+    for vif in list(db.all("VIF")):
+        refresh_vif_operations(db, vif)
+    add_sample_messages(db)
