@@ -72,6 +72,7 @@ class StartOn(HostChoice):
 class Migrate(HostChoice):
     id = "vm.migrate"
     label = "Migrate to Server"
+    icon = "migrate"
     op = "pool_migrate"
     method = "VM.pool_migrate"
     title = "Migrate to Server"
@@ -87,6 +88,7 @@ class SuspendOrResume(Action):
     label = "Suspend / Resume"
     classes = frozenset({"vm"})
     shortcut = "Ctrl+Y"
+    icon = "suspend-resume"
 
     def _pick(self, target: Target):
         record = target.record() or {}

@@ -90,6 +90,7 @@ class Copy(Action):
 class TakeSnapshot(Action):
     id = "vm.snapshot"
     label = "Take Snapshot"
+    icon = "snapshot"
     classes = frozenset({"vm"})
     multi = False
 

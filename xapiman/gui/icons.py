@@ -165,3 +165,77 @@ def icon(kind: str, state: str = "") -> QIcon:
     for size in SIZES:
         result.addPixmap(_render(kind, state, size))
     return result
+
+
+def _draw_action(p: QPainter, name: str) -> None:
+    green, red, blue, grey = QColor("#2e9d4a"), QColor("#c0392b"), QColor("#2e6da4"), QColor("#5d6d7e")
+    if name in ("start", "resume", "unpause"):
+        path = QPainterPath()
+        path.moveTo(4, 2.5)
+        path.lineTo(13.5, 8)
+        path.lineTo(4, 13.5)
+        path.closeSubpath()
+        p.setPen(QPen(green.darker(130), 0.8))
+        p.setBrush(QBrush(green))
+        p.drawPath(path)
+    elif name in ("shutdown", "force-shutdown"):
+        colour = red if name == "force-shutdown" else QColor("#d35400")
+        p.setPen(QPen(colour.darker(130), 1.6))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawArc(QRectF(2.5, 3, 11, 11), 120 * 16, 300 * 16)
+        p.drawLine(QPointF(8, 1.5), QPointF(8, 8))
+    elif name in ("reboot", "force-reboot"):
+        colour = red if name == "force-reboot" else blue
+        p.setPen(QPen(colour, 1.6))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawArc(QRectF(2.5, 2.5, 11, 11), 30 * 16, 290 * 16)
+        p.setBrush(QBrush(colour))
+        arrow = QPainterPath()
+        arrow.moveTo(13.5, 1.5)
+        arrow.lineTo(13.8, 6.8)
+        arrow.lineTo(9, 5.2)
+        arrow.closeSubpath()
+        p.drawPath(arrow)
+    elif name in ("suspend", "suspend-resume"):
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor("#8e6cc0")))
+        p.drawEllipse(QRectF(2.5, 2.5, 11, 11))
+        p.setBrush(QBrush(QColor("white")))
+        p.drawEllipse(QRectF(6, 1.5, 9, 9))
+    elif name == "pause":
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor("#d39b16")))
+        p.drawRect(QRectF(4, 3, 3, 10))
+        p.drawRect(QRectF(9, 3, 3, 10))
+    elif name == "snapshot":
+        p.setPen(QPen(grey.darker(150), 0.9))
+        p.setBrush(QBrush(grey))
+        p.drawRoundedRect(QRectF(1.5, 4.5, 13, 9), 1.5, 1.5)
+        p.drawRect(QRectF(5.5, 2.5, 5, 2))
+        p.setBrush(QBrush(QColor("#d6eaf8")))
+        p.drawEllipse(QRectF(5, 6, 6, 6))
+    elif name == "migrate":
+        p.setPen(QPen(blue, 1.8))
+        p.drawLine(QPointF(2, 8), QPointF(12, 8))
+        p.setBrush(QBrush(blue))
+        head = QPainterPath()
+        head.moveTo(14.5, 8)
+        head.lineTo(9.5, 3.5)
+        head.lineTo(9.5, 12.5)
+        head.closeSubpath()
+        p.drawPath(head)
+
+
+@cache
+def action_icon(name: str) -> QIcon:
+    """The toolbar icon of an action (start, shutdown, reboot, suspend, snapshot, migrate ...);
+    an empty icon for names without a picture."""
+    result = QIcon()
+    for size in SIZES:
+        pm, p = _pixmap(size)
+        try:
+            _draw_action(p, name)
+        finally:
+            p.end()
+        result.addPixmap(pm)
+    return result

@@ -11,6 +11,7 @@ from PyQt6.QtGui import QAction, QKeySequence
 
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.common import ActionError
+from xapiman.gui.icons import action_icon
 from xapiman.xapi.errors import XapiClientError
 
 log = logging.getLogger("xapiman.gui")
@@ -36,6 +37,8 @@ class ActionBinder(QObject):
         for action_id, action in REGISTRY.items():
             qa = QAction(action.label, window)
             qa.setObjectName(f"action:{action_id}")
+            if action.icon:
+                qa.setIcon(action_icon(action.icon))
             if action.shortcut:
                 qa.setShortcut(QKeySequence(action.shortcut))
                 qa.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
