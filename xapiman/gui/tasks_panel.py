@@ -16,6 +16,8 @@ from PyQt6.QtWidgets import (
     QTreeView,
 )
 
+from xapiman.xapi.errors import error_from_description
+
 COLUMNS = ("Task", "Pool", "Status", "Progress", "Elapsed")
 PROGRESS = 3
 FINAL = {"success", "failure", "cancelled"}
@@ -124,6 +126,11 @@ class TaskListModel(QAbstractTableModel):
             entry = self._append(TaskEntry(conn, handle.ref, title, handle=handle))
         else:
             entry.title, entry.handle = title, handle
+            if entry.ended is not None and entry.status == "failure":
+                # It failed before its handle got here (the cache was quicker): say it again
+                # under the action's title, which names the object.
+                self._row_changed(entry)
+                self.failed.emit(entry)
         handle.add_listener(lambda h: self.handle_changed.emit((conn, h)))
         self._on_handle_changed((conn, handle))
         return entry
@@ -162,7 +169,11 @@ class TaskListModel(QAbstractTableModel):
             status = record.get("status", "pending")
             self._update(entry, status, float(record.get("progress", 0.0) or 0.0))
             if status in FINAL and entry.ended is None:
-                self._finish(entry, status, None, record.get("error_info", []))
+                error_info = record.get("error_info", [])
+                # A sentence, not the raw code, even when the failure arrives before the
+                # handle of the client that started the task (the code stays in details).
+                error = error_from_description(error_info) if error_info else None
+                self._finish(entry, status, error, error_info)
 
     def _update(self, entry: TaskEntry, status: str, progress: float) -> None:
         entry.status, entry.progress = status, progress
