@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui.batching import merge_changes
 from xapiman.gui.bridge import PoolBridge
 from xapiman.gui.connect_flow import ConnectFlow
 from xapiman.gui.icons import icon
@@ -64,6 +65,9 @@ class MainWindow(QMainWindow):
         self.prompter = QtPrompter(self)
         self._current: tuple | None = None
         self._pages: list = []
+        self._pending: dict[str, list] = {}
+        self._flush_scheduled = False
+        self._expanded_before_search: set[tuple] = set()
         self._build_left()
         self._build_right()
         self._build_tasks()
@@ -239,7 +243,25 @@ class MainWindow(QMainWindow):
             self._refresh_header()
 
     def _on_cache(self, name: str, change) -> None:
+        """Queue the batch; batches that pile up while the GUI is busy are applied as one."""
+        self._pending.setdefault(name, []).append(change)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            QTimer.singleShot(0, self._flush_pending)
+
+    def _flush_pending(self) -> None:
+        self._flush_scheduled = False
+        pending, self._pending = self._pending, {}
+        for name, changes in pending.items():
+            conn = self.manager.get(name)
+            if conn is None:
+                continue
+            self._apply_change(name, merge_changes(changes, conn.cache))
+
+    def _apply_change(self, name: str, change) -> None:
         self.model.apply(name, change)
+        if self.filter.active:
+            self._refilter()
         conn = self.manager.get(name)
         if conn is not None:
             self.tasks.update_from_cache(name, change, conn.cache)
@@ -398,9 +420,56 @@ class MainWindow(QMainWindow):
             self._on_loaded(name)
 
     def _on_search(self, text: str) -> None:
-        self.filter.set_text(text)
-        if self.filter.active:
+        """Filter as one types. The tree is collapsed while the filter changes (a tree view
+        takes seconds to drop thousands of expanded rows one range at a time) and expanded
+        again on the matches; the expansion from before the search comes back after it."""
+        was_active = self.filter.active
+        if not was_active and text.strip():
+            self._expanded_before_search = self._expanded_keys()
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.collapseAll()
+            self.filter.set_text(text)
+            if self.filter.active:
+                self.tree.expandAll()
+            elif was_active:
+                self._restore_expanded(self._expanded_before_search)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+
+    def _refilter(self) -> None:
+        """The tree changed while searching: update the matches (cheap when they are the
+        same objects, which is the usual case)."""
+        keep = self.filter.matching()
+        if keep == self.filter.kept():
+            return
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.collapseAll()
+            self.filter.use(keep)
             self.tree.expandAll()
+        finally:
+            self.tree.setUpdatesEnabled(True)
+
+    def _expanded_keys(self) -> set[tuple]:
+        keys: set[tuple] = set()
+        stack = [self.filter.index(r, 0) for r in range(self.filter.rowCount())]
+        while stack:
+            index = stack.pop()
+            if self.tree.isExpanded(index):
+                keys.add(index.data(KeyRole))
+                stack.extend(self.filter.index(r, 0, index)
+                             for r in range(self.filter.rowCount(index)))
+        return keys
+
+    def _restore_expanded(self, keys: set[tuple]) -> None:
+        for conn, _kind, ref in keys:
+            index = self.filter.mapFromSource(self.model.find(conn, ref))
+            if index.isValid():
+                self.tree.expand(index)
+        current = self.tree.currentIndex()
+        if current.isValid():
+            self.tree.scrollTo(current)
 
     # -- messages ---------------------------------------------------------------------------
 

@@ -44,6 +44,9 @@ _RELATIONS_BY_CLASS: dict[str, list[tuple[str, str, str]]] = {}
 for (_cls, _field), (_target, _set) in RELATIONS.items():
     _RELATIONS_BY_CLASS.setdefault(_cls, []).append((_field, _target, _set))
 
+# Fields looked up by value often enough to keep an index: (class, field).
+INDEXED_FIELDS = {("VM", "scheduled_to_be_resident_on")}
+
 # Classes whose objects are not in the database proper and do not produce events.
 NO_EVENTS = {"event", "role", "user", "secret", "session"}
 
@@ -86,6 +89,8 @@ class Database:
         # deleted objects: ref -> (class, ctime, deletion generation, last record)
         self.tombstones: dict[str, tuple[str, int, int, dict]] = {}
         self.observers: list[Callable[[], None]] = []
+        self.indexes: dict[tuple[str, str], dict[object, set[str]]] = {
+            key: {} for key in INDEXED_FIELDS}
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -117,6 +122,21 @@ class Database:
             if all(rec.get(k) == v for k, v in match.items()):
                 yield ref, rec
 
+    def referrers(self, cls: str, field: str, value: object) -> set[str]:
+        """Refs of the `cls` objects whose `field` is `value` (an indexed field)."""
+        return set(self.indexes[(cls, field)].get(value, ()))
+
+    def _index(self, cls: str, ref: str, old: dict | None, new: dict | None) -> None:
+        for (icls, field), index in self.indexes.items():
+            if icls != cls:
+                continue
+            if old is not None:
+                refs = index.get(old.get(field))
+                if refs is not None:
+                    refs.discard(ref)
+            if new is not None:
+                index.setdefault(new.get(field), set()).add(ref)
+
     def counts(self) -> dict[str, int]:
         return {name.lower(): len(table) for name, table in self.tables.items()}
 
@@ -133,6 +153,7 @@ class Database:
             ref = ref or new_ref()
             gen = self._bump(cls)
             self.tables[cls][ref] = record
+            self._index(cls, ref, None, record)
             self.stamps[ref] = Stamp(cls, gen, gen)
             self._touch(ref, gen)
             for field, target, set_field in _RELATIONS_BY_CLASS.get(cls, ()):
@@ -152,6 +173,7 @@ class Database:
             record.update(changes)
             gen = self._bump(stamp.cls)
             table[ref] = record
+            self._index(stamp.cls, ref, old, record)
             stamp.mtime = gen
             self._touch(ref, gen)
             for field, target, set_field in _RELATIONS_BY_CLASS.get(stamp.cls, ()):
@@ -167,6 +189,7 @@ class Database:
             if stamp is None:
                 raise Failure("HANDLE_INVALID", "object", ref)
             record = self.tables[stamp.cls].pop(ref)
+            self._index(stamp.cls, ref, record, None)
             gen = self._bump(stamp.cls)
             self.recent.pop(ref, None)
             if stamp.cls not in NO_EVENTS:
@@ -228,8 +251,14 @@ class Database:
             observer()
 
     def rebuild_relations(self) -> None:
-        """Recompute every one-to-many set from the "one" side (after loading a dump)."""
+        """Recompute every one-to-many set from the "one" side, and the field indexes
+        (after loading a dump or a saved state)."""
         with self.lock:
+            for key in self.indexes:
+                self.indexes[key] = {}
+            for cls, table in self.tables.items():
+                for ref, rec in table.items():
+                    self._index(cls, ref, None, rec)
             for (cls, field), (target_cls, set_field) in RELATIONS.items():
                 derived: dict[str, list[str]] = {ref: [] for ref in self.tables[target_cls]}
                 for ref, rec in self.tables[cls].items():

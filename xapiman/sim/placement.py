@@ -37,8 +37,8 @@ def host_memory_total(db: Database, host: str) -> int:
 def vms_using_memory_of(db: Database, host: str) -> list[str]:
     """VMs resident on `host` (the control domain too) and VMs about to arrive there."""
     refs = list(db.get(host, "host")["resident_VMs"])
-    for ref, rec in db.where("VM", scheduled_to_be_resident_on=host):
-        if rec["resident_on"] != host:
+    for ref in db.referrers("VM", "scheduled_to_be_resident_on", host):
+        if db.get(ref, "VM")["resident_on"] != host:
             refs.append(ref)
     return refs
 

@@ -166,6 +166,7 @@ def load_state(path: str | Path) -> Database:
     db.message_generation = doc["message_generation"]
     for ref, stamp in sorted(db.stamps.items(), key=lambda item: item[1].mtime):
         db.recent[ref] = stamp.mtime
+    db.rebuild_relations()  # the sets were saved consistent; this rebuilds the field indexes
     return db
 
 

@@ -38,6 +38,7 @@ class ConnectionEntry:
     nodes: dict[tuple, Node] = field(default_factory=dict)
     placed: dict[str, dict[tuple, Node]] = field(default_factory=dict)  # ref -> parent key -> node
     owners: dict[str, str] = field(default_factory=dict)  # VM (guest) metrics ref -> VM ref
+    emptied: set[tuple] = field(default_factory=set)  # group keys that lost a child
 
 
 class ResourceTreeModel(QAbstractItemModel):
@@ -165,6 +166,18 @@ class ResourceTreeModel(QAbstractItemModel):
         record = self._record(entry, node) or {}
         return describe(node.kind, record, entry.cache).tooltip
 
+    def nodes(self):
+        """Every row's node, depth first (for the search filter's single walk)."""
+        for child in self._top.children:
+            yield from child.walk()
+
+    def top_nodes(self) -> list[Node]:
+        return self._top.children
+
+    def search_text(self, node: Node) -> str:
+        entry = self._conns.get(node.conn)
+        return self._search(entry, node) if entry is not None else ""
+
     def _search(self, entry: ConnectionEntry, node: Node) -> str:
         if node.kind in ("connection", "group"):
             return self._label(entry, node).casefold()
@@ -251,7 +264,10 @@ class ResourceTreeModel(QAbstractItemModel):
         touched: set[str] = set()
         for cls in SHOWN:
             for ref in change.removed_in(cls):
-                self._remove_object(entry, ref)
+                if cache.get(ref) is None:
+                    self._remove_object(entry, ref)
+                else:  # merged batches: removed, then back
+                    touched.add(ref)
             touched |= change.added_in(cls) | change.changed_in(cls)
         touched |= self._related(entry, change)
         if change.changed_in("pool") or change.added_in("pool") or change.touched("host"):
@@ -352,16 +368,29 @@ class ResourceTreeModel(QAbstractItemModel):
             if node is not None:
                 if node.sort_key != sort_key or node.kind != kind:
                     self._resort(node, sort_key, kind)
+                    node.shown = self._shown(entry, node, record)
                 else:
-                    self._changed(node)
+                    shown = self._shown(entry, node, record)
+                    if shown != node.shown:
+                        node.shown = shown
+                        self._changed(node)
                 continue
             parent = self._parent_node(entry, pkey, depth)
             if parent is None:
                 continue
             node = Node(("obj", ref, pkey), kind, ref, entry.conn_id, label)
+            node.sort_key = sort_key
+            node.shown = self._shown(entry, node, record)
             entry.nodes[node.key] = node
             entry.placed.setdefault(ref, {})[pkey] = node
             self._insert(parent, node)
+
+    @staticmethod
+    def _shown(entry: ConnectionEntry, node: Node, record: dict) -> tuple:
+        """Everything the row displays; a batch that leaves it equal needs no repaint."""
+        description = describe(node.kind, record, entry.cache)
+        return (record.get("name_label", ""), description.state, description.tooltip,
+                tuple(record.get("tags", ())), record.get("uuid", ""))
 
     @staticmethod
     def _inside(parent: Node, node: Node) -> bool:
@@ -409,6 +438,10 @@ class ResourceTreeModel(QAbstractItemModel):
         parent = node.parent
         if parent is None:
             return
+        if parent.kind == "group":
+            entry = self._conns.get(parent.conn)
+            if entry is not None:
+                entry.emptied.add(parent.key)
         row = node.row()
         if parent.attached:
             self.beginRemoveRows(self.index_of(parent), row, row)
@@ -445,6 +478,10 @@ class ResourceTreeModel(QAbstractItemModel):
         """
         old_parent = node.parent
         assert old_parent is not None
+        if old_parent.kind == "group" and old_parent is not parent:
+            entry = self._conns.get(old_parent.conn)
+            if entry is not None:
+                entry.emptied.add(old_parent.key)
         src = node.row()
         dst = parent.position_for(sort_key)  # counted with the node still in place, as Qt does
         signal = old_parent.attached and parent.attached
@@ -483,10 +520,13 @@ class ResourceTreeModel(QAbstractItemModel):
         entry.placed.pop(ref, None)
 
     def _prune_groups(self, entry: ConnectionEntry) -> None:
-        """Folder, tag and type groups with nothing left in them go away."""
-        for key, node in list(entry.nodes.items()):
-            if key != ROOT and node.kind == "group" and not node.children and key in entry.nodes:
-                self._detach(node)
+        """Folder, tag and type groups left with nothing in them go away (only those that
+        lost a child are looked at; a folder emptied that way may empty its parent)."""
+        while entry.emptied:
+            key = entry.emptied.pop()
+            node = entry.nodes.get(key)
+            if node is not None and node.kind == "group" and not node.children:
+                self._detach(node)  # may add the parent folder to `emptied`
                 entry.nodes.pop(key, None)
 
     def _changed(self, node: Node) -> None:

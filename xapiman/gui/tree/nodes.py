@@ -20,7 +20,7 @@ class Node:
     """
 
     __slots__ = ("parent", "children", "child_keys", "key", "kind", "ref", "conn", "sort_key",
-                 "label", "attached", "search")
+                 "label", "attached", "search", "shown")
 
     def __init__(self, key: tuple, kind: str, ref: str, conn: str, label: str) -> None:
         self.parent: Node | None = None
@@ -34,6 +34,7 @@ class Node:
         self.sort_key = make_sort_key(kind, label, key)
         self.attached = False
         self.search: tuple[int, str] | None = None
+        self.shown: tuple | None = None  # what the row showed last (to skip no-op updates)
 
     def row(self) -> int:
         assert self.parent is not None
