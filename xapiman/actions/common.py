@@ -62,5 +62,14 @@ class VmCall(Action):
         return out
 
 
+def first_runnable(action: Action, targets: Sequence[Target]) -> Target:
+    """The first target `action` can run on; ActionError with the reason when there is none
+    (the selection may have changed since the menu was enabled)."""
+    chosen = action.runnable(targets)
+    if not chosen:
+        raise ActionError(action.can_run(targets).reason or f"{action.label}: nothing to do.")
+    return chosen[0]
+
+
 def names_of(targets: Sequence[Target]) -> str:
     return ", ".join(f"'{t.name()}'" for t in targets)

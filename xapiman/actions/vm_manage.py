@@ -14,7 +14,7 @@ from xapiman.actions.base import (
     Target,
     register,
 )
-from xapiman.actions.common import ActionError
+from xapiman.actions.common import ActionError, first_runnable
 from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.actions.vm_power import RESUME, SUSPEND
 from xapiman.actions.vm_snapshots import destroy_vm_and_disks, vm_disks
@@ -35,7 +35,7 @@ class HostChoice(Action):
         return reasons.vm_operation(target.record(), self.op)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         choices = tuple(placement.host_choices(record, target.conn.cache,
                                                exclude_current=self.op == "pool_migrate"))
@@ -115,7 +115,7 @@ class DeleteVm(Action):
         return reasons.vm_operation(target.record(), "destroy", on_template=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         disks = vm_disks(target)
         choices = tuple(Choice(f"{vdi['name_label']} ({int(vdi['virtual_size']) / 1024**3:.0f} GiB)",
                                ref, enabled=True, detail=str(vdi.get("SR", "")))
@@ -152,7 +152,7 @@ class Rename(Action):
         return YES
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         answers = await ctx.ask(Form("Rename", "", (
             Field("name", "Name", default=record.get("name_label", ""), required=True),
@@ -189,12 +189,13 @@ class SetVcpus(Action):
 
     def check(self, target: Target) -> Availability:
         record = target.record()
-        if record is not None and record.get("power_state") != "Halted":
+        if record is not None and record.get("power_state") != "Halted" and not (
+                record.get("is_control_domain") or record.get("is_a_snapshot")):
             return Availability(False, "Shut the VM down to change its vCPUs.")
         return reasons.vm_operation(record, "changing_static_range", on_template=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         answers = await ctx.ask(Form("Set vCPUs", "", (
             Field("vcpus", "Number of vCPUs", default=str(record.get("VCPUs_max", 1)),
@@ -223,7 +224,7 @@ class SetMemory(Action):
         return reasons.vm_operation(target.record(), "changing_dynamic_range", on_template=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         current = int(record.get("memory_static_max", 0)) // MiB
         answers = await ctx.ask(Form("Set Memory", "", (
@@ -255,7 +256,7 @@ class SetTags(Action):
         return YES if target.record() is not None else Availability(False, "The object is gone.")
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         answers = await ctx.ask(Form("Edit Tags", "Separate tags with commas.", (
             Field("tags", "Tags", default=", ".join(record.get("tags", ()))),), ok_label="Apply"))
@@ -280,8 +281,8 @@ class SetFolder(Action):
         return YES if target.record() is not None else Availability(False, "The object is gone.")
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
+        first = first_runnable(self, targets).record() or {}
         chosen = self.runnable(targets)
-        first = chosen[0].record() or {}
         answers = await ctx.ask(Form("Move to Folder", "A path like /Production/Web; empty "
                                      "takes the objects out of their folder.", (
             Field("folder", "Folder", default=first.get("other_config", {}).get("folder", "")),),

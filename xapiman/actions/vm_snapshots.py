@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xapiman.actions import reasons
 from xapiman.actions.base import Action, ActionContext, Availability, Started, Target, register
-from xapiman.actions.common import ActionError
+from xapiman.actions.common import ActionError, first_runnable
 from xapiman.actions.prompts import Choice, Field, Form
 
 NULL = "OpaqueRef:NULL"
@@ -49,7 +49,7 @@ class Clone(Action):
         return reasons.vm_operation(target.record(), "clone", on_template=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         answers = await ctx.ask(Form("Clone VM", "A fast clone shares its disks with the "
                                      "original (copy-on-write) in the same storage.",
                                      (Field("name", "Name", default=f"Copy of {target.name()}",
@@ -70,7 +70,7 @@ class Copy(Action):
         return reasons.vm_operation(target.record(), "copy", on_template=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         need = sum(int(vdi.get("virtual_size", 0)) for _r, vdi in vm_disks(target))
         choices = tuple(sr_choices(target, need=need))
         default = next((c.value for c in choices if c.enabled), None)
@@ -98,7 +98,7 @@ class TakeSnapshot(Action):
         return reasons.vm_operation(target.record(), "snapshot")
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         record = target.record() or {}
         can_memory = "checkpoint" in record.get("allowed_operations", ())
         fields = [Field("name", "Name", default=f"{target.name()} snapshot", required=True)]
@@ -108,7 +108,7 @@ class TakeSnapshot(Action):
         answers = await ctx.ask(Form("Take Snapshot", "", tuple(fields), ok_label="Take Snapshot"))
         if answers is None:
             return []
-        if answers.get("memory"):
+        if answers.get("memory", ctx.answers.get("memory")):  # a CLI --memory is never dropped
             if not can_memory:
                 raise ActionError("A snapshot with memory needs a running VM.")
             return [await ctx.start(f"Snapshot '{target.name()}' with memory", target,
@@ -131,7 +131,7 @@ class Revert(Action):
         return reasons.vm_operation(record, "revert", on_snapshot=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        target = self.runnable(targets)[0]
+        target = first_runnable(self, targets)
         parent = target.conn.cache.record("VM", (target.record() or {}).get("snapshot_of", NULL))
         vm_name = parent["name_label"] if parent else "the VM"
         if not await ctx.prompter.confirm(

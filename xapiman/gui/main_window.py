@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
             self.tree.collapseAll()
             self.filter.set_text(text)
             if self.filter.active:
-                self.tree.expandAll()
+                self._expand_matches()
             elif was_active:
                 self._restore_expanded(self._expanded_before_search)
         finally:
@@ -447,9 +447,17 @@ class MainWindow(QMainWindow):
         try:
             self.tree.collapseAll()
             self.filter.use(keep)
-            self.tree.expandAll()
+            self._expand_matches()
         finally:
             self.tree.setUpdatesEnabled(True)
+
+    def _expand_matches(self) -> None:
+        """Show the matches: every level when they are few, the pools and hosts otherwise
+        (expanding thousands of rows takes long and shows nothing useful)."""
+        if self.filter.match_count() <= 400:
+            self.tree.expandAll()
+        else:
+            self.tree.expandToDepth(0)
 
     def _expanded_keys(self) -> set[tuple]:
         keys: set[tuple] = set()

@@ -135,28 +135,33 @@ class PoolManager:
         except Exception:
             return None
 
+    # Connections save from their own threads: each read-modify-write of the store holds
+    # the lock, or one pool's update could overwrite another's.
+
     def _pinned(self, name: str, address: str, fingerprint: str) -> None:
-        profile = self._profile(name)
-        if profile is None:
-            return
-        if address == _address(profile):
-            updated = dataclasses.replace(profile, pinned_fingerprint=fingerprint)
-        else:
-            options = dict(profile.options)
-            pins = dict(options.get(PINS_OPTION, {}))
-            pins[address] = fingerprint
-            options[PINS_OPTION] = pins
-            updated = dataclasses.replace(profile, options=options)
-        self._save(updated)
+        with self._lock:
+            profile = self._profile(name)
+            if profile is None:
+                return
+            if address == _address(profile):
+                updated = dataclasses.replace(profile, pinned_fingerprint=fingerprint)
+            else:
+                options = dict(profile.options)
+                pins = dict(options.get(PINS_OPTION, {}))
+                pins[address] = fingerprint
+                options[PINS_OPTION] = pins
+                updated = dataclasses.replace(profile, options=options)
+            self._save(updated)
 
     def _remember_members(self, name: str) -> None:
-        conn = self._connections.get(name)
-        profile = self._profile(name)
-        if conn is None or profile is None:
-            return
-        members = tuple(conn.member_urls)
-        if members != tuple(profile.members):
-            self._save(dataclasses.replace(profile, members=members))
+        with self._lock:
+            conn = self._connections.get(name)
+            profile = self._profile(name)
+            if conn is None or profile is None:
+                return
+            members = tuple(conn.member_urls)
+            if members != tuple(profile.members):
+                self._save(dataclasses.replace(profile, members=members))
 
     def _save(self, profile: Profile) -> None:
         try:

@@ -39,6 +39,7 @@ class ConnectionEntry:
     placed: dict[str, dict[tuple, Node]] = field(default_factory=dict)  # ref -> parent key -> node
     owners: dict[str, str] = field(default_factory=dict)  # VM (guest) metrics ref -> VM ref
     emptied: set[tuple] = field(default_factory=set)  # group keys that lost a child
+    basis: dict[str, tuple] = field(default_factory=dict)  # ref -> what its rows depend on
 
 
 class ResourceTreeModel(QAbstractItemModel):
@@ -244,6 +245,7 @@ class ResourceTreeModel(QAbstractItemModel):
             entry.root.child_keys.clear()
             entry.nodes = {ROOT: entry.root}
             entry.placed.clear()
+            entry.basis.clear()
             if entry.cache is not None and getattr(entry.cache, "loaded", False):
                 self._place_all(entry)
             for node in entry.root.walk():
@@ -258,6 +260,7 @@ class ResourceTreeModel(QAbstractItemModel):
         if entry is None or entry.cache is None or entry.root is None:
             return
         if not entry.placed and not entry.root.children:
+            entry.basis.clear()
             self._first_load(entry)
             return
         cache = entry.cache
@@ -272,6 +275,8 @@ class ResourceTreeModel(QAbstractItemModel):
         touched |= self._related(entry, change)
         if change.changed_in("pool") or change.added_in("pool") or change.touched("host"):
             self._changed(entry.root)
+            if change.touched("pool") or change.added_in("host") or change.removed_in("host"):
+                entry.basis.clear()  # a standalone host may have joined a pool, or the reverse
         order = sorted(touched, key=lambda r: SHOWN.index(cache.class_of(r))
                        if cache.class_of(r) in SHOWN else 99)
         for ref in order:
@@ -325,6 +330,7 @@ class ResourceTreeModel(QAbstractItemModel):
                 self._place(entry, ref)
 
     def _clear_objects(self, entry: ConnectionEntry) -> None:
+        entry.basis.clear()
         assert entry.root is not None
         if entry.root.children:
             self.beginRemoveRows(self.index_of(entry.root), 0, len(entry.root.children) - 1)
@@ -345,7 +351,12 @@ class ResourceTreeModel(QAbstractItemModel):
         record = cache.get(ref)
         if record is None or cls not in SHOWN:
             self._remove_object(entry, ref)
+            entry.basis.pop(ref, None)
             return
+        basis = _basis(cache, record)
+        if ref in entry.placed and entry.basis.get(ref) == basis:
+            return  # nothing its rows show or depend on changed (a description, say)
+        entry.basis[ref] = basis
         kind = layout.object_kind(cls, record)
         if cls == "vm":
             entry.owners[record.get("guest_metrics", "")] = ref
@@ -550,3 +561,22 @@ class ResourceTreeModel(QAbstractItemModel):
 
     def object_count(self) -> int:
         return sum(len(e.placed) for e in self._conns.values())
+
+
+# What a row shows or where it goes depends on these fields of its record...
+_BASIS_FIELDS = ("name_label", "uuid", "power_state", "resident_on", "is_a_template",
+                 "is_a_snapshot", "is_default_template", "is_control_domain", "snapshot_of",
+                 "snapshot_time", "shared", "enabled", "address", "type", "physical_size",
+                 "physical_utilisation")
+# ... and on these records it points to (their identity changes when they change).
+_BASIS_LINKS = (("guest_metrics", "vm_guest_metrics"), ("metrics", "host_metrics"))
+
+
+def _basis(cache, record: dict) -> tuple:
+    """Everything a row depends on, cheap to compare: equal means nothing to redo."""
+    other = record.get("other_config", {})
+    linked = tuple(id(cache.record(cls, record.get(field, "")))
+                   for field, cls in _BASIS_LINKS if field in record)
+    return (tuple(record.get(f) for f in _BASIS_FIELDS), tuple(record.get("tags", ())),
+            other.get("folder"), other.get("HideFromXenCenter"), tuple(record.get("PBDs", ())),
+            linked)
