@@ -216,3 +216,20 @@ def test_search_filter_through_the_proxy(feed, qtmodeltester):
     qtmodeltester.check(proxy)
     proxy.set_text("renamed-while")
     assert set(visible_refs()) - set(db.all("host")) == {vm_ref}  # with its host above it
+
+
+def test_a_big_pool_is_placed_a_slice_at_a_time(feed, qtbot, qtmodeltester):
+    pool, f = feed
+    model = ResourceTreeModel(load_slice=5)
+    model.add_connection("c1", "lab", f.cache, "connected")
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.apply("c1", f.first)
+        assert model.rowCount(model.index(0, 0)) == 0  # nothing shown before all is placed
+        vm = next(r for r, v in pool.db.all("VM").items() if v["power_state"] == "Halted"
+                  and not v["is_a_template"] and not v["is_control_domain"])
+        pool.db.update(vm, name_label="renamed-during-load")
+        model.apply("c1", f.pull())  # arrives while loading: applied afterwards
+    qtmodeltester.check(model)
+    assert model.find("c1", vm).data() == "renamed-during-load"
+    reference = loaded_model(f)
+    assert labels(model, rows(model)[0]) == labels(reference, rows(reference)[0])

@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.manager = manager
         self.bridge = bridge
-        self.model = ResourceTreeModel(parent=self)
+        self.model = ResourceTreeModel(parent=self, load_slice=600)
         self.filter = ResourceFilter(self)
         self.filter.setSourceModel(self.model)
         self.tasks = TaskListModel(self)
@@ -274,13 +274,28 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, name: str) -> None:
         QTimer.singleShot(0, lambda: self._expand_root(name))
+        self._warm_search(iter(list(self.model.nodes())))
+
+    def _warm_search(self, nodes, per_turn: int = 800) -> None:
+        """Work out each row's search text ahead, a slice per turn, so that the first
+        keystroke in the search box does not have to do it for the whole pool."""
+        for count, node in enumerate(nodes, 1):
+            self.model.search_text(node)
+            if count >= per_turn:
+                QTimer.singleShot(0, lambda: self._warm_search(nodes, per_turn))
+                return
 
     def _expand_root(self, name: str) -> None:
         index = self.filter.mapFromSource(self.model.find(name, ""))
         if index.isValid():
             self.tree.expand(index)
-            if not self.tree.selectionModel().hasSelection():
-                self.tree.setCurrentIndex(index)
+            # selecting builds the pool's tab pages: on a turn of its own
+            QTimer.singleShot(0, lambda: self._select_root_if_nothing(name))
+
+    def _select_root_if_nothing(self, name: str) -> None:
+        index = self.filter.mapFromSource(self.model.find(name, ""))
+        if index.isValid() and not self.tree.selectionModel().hasSelection():
+            self.tree.setCurrentIndex(index)
 
     def reconnect_all(self) -> None:
         for name in self.manager.names():

@@ -27,6 +27,7 @@ from xapiman.xapi.transport import Transport
 log = logging.getLogger("xapiman.xapi.events")
 
 BIG_ANSWER = 1 << 20  # bytes: parse and apply answers above this with the collector paused
+SLICED_ANSWER = 1 << 18  # bytes: parse answers above this in slices (slicing.py)
 
 
 class EventWatcher(threading.Thread):
@@ -127,8 +128,10 @@ class EventWatcher(threading.Thread):
             exchange = transport.exchange("event.from", [session_ref, self.classes,
                                                          self._token, timeout])
             big = exchange.size >= BIG_ANSWER
+            decode = getattr(transport, "decode_events", transport.decode) \
+                if exchange.size >= SLICED_ANSWER else transport.decode
             with gc_paused() if big else contextlib.nullcontext():
-                self._token = self._apply(transport.decode(exchange))
+                self._token = self._apply(decode(exchange))
         except SessionInvalid:
             self.session.relogin(session_ref)
             return

@@ -13,6 +13,7 @@ from xapiman.xapi import wire_json, wire_xml
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import HttpError, TransportError, UnexpectedContentType
 from xapiman.xapi.http import HttpAnswer, HttpChannel
+from xapiman.xapi.slicing import parse_event_answer
 from xapiman.xapi.trust import CertificateTrust
 
 JSONRPC = "jsonrpc"
@@ -103,6 +104,12 @@ class JsonRpcTransport(Transport):
     def decode(self, exchange: Exchange) -> object:
         return wire_json.decode_answer(exchange.answer.body, exchange.call_id,
                                        self.endpoint.address)
+
+    def decode_events(self, exchange: Exchange) -> object:
+        """An event.from answer, parsed in slices that leave other threads time to run."""
+        return parse_event_answer(
+            exchange.answer.body,
+            lambda body: wire_json.decode_answer(body, exchange.call_id, self.endpoint.address))
 
 
 class XmlRpcTransport(Transport):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, QTimer, pyqtSignal
 
 from xapiman.gui.icons import icon
 from xapiman.gui.tree import layout
@@ -40,6 +40,8 @@ class ConnectionEntry:
     owners: dict[str, str] = field(default_factory=dict)  # VM (guest) metrics ref -> VM ref
     emptied: set[tuple] = field(default_factory=set)  # group keys that lost a child
     basis: dict[str, tuple] = field(default_factory=dict)  # ref -> what its rows depend on
+    loading: bool = False  # the first placement is under way, a slice per event-loop turn
+    deferred: list = field(default_factory=list)  # batches that came meanwhile
 
 
 class ResourceTreeModel(QAbstractItemModel):
@@ -49,8 +51,12 @@ class ResourceTreeModel(QAbstractItemModel):
 
     loaded = pyqtSignal(str)
 
-    def __init__(self, options: TreeOptions | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, options: TreeOptions | None = None, parent: QObject | None = None, *,
+                 load_slice: int | None = None) -> None:
+        """`load_slice`: place a new pool's objects this many per event-loop turn, so that a
+        big pool does not stop the window while it appears (None: all at once)."""
         super().__init__(parent)
+        self.load_slice = load_slice
         self.options = options or TreeOptions()
         self._top = Node(("top",), "top", "", "", "")
         self._top.attached = True
@@ -61,11 +67,19 @@ class ResourceTreeModel(QAbstractItemModel):
     def _node(self, index: QModelIndex) -> Node:
         return index.internalPointer() if index.isValid() else self._top
 
+    def _shown_children(self, node: Node) -> list[Node]:
+        """A node's children as views may see them (none while its pool is being placed)."""
+        if node.kind == "connection":
+            entry = self._conns.get(node.conn)
+            if entry is not None and entry.loading:
+                return []
+        return node.children
+
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        node = self._node(parent)
-        if column != 0 or not 0 <= row < len(node.children):
+        children = self._shown_children(self._node(parent))
+        if column != 0 or not 0 <= row < len(children):
             return QModelIndex()
-        return self.createIndex(row, 0, node.children[row])
+        return self.createIndex(row, 0, children[row])
 
     def parent(self, index: QModelIndex) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -77,7 +91,7 @@ class ResourceTreeModel(QAbstractItemModel):
         return self.createIndex(up.row(), 0, up)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return len(self._node(parent).children)
+        return len(self._shown_children(self._node(parent)))
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 1
@@ -246,6 +260,8 @@ class ResourceTreeModel(QAbstractItemModel):
             entry.nodes = {ROOT: entry.root}
             entry.placed.clear()
             entry.basis.clear()
+            entry.loading = False
+            entry.deferred.clear()
             if entry.cache is not None and getattr(entry.cache, "loaded", False):
                 self._place_all(entry)
             for node in entry.root.walk():
@@ -259,9 +275,15 @@ class ResourceTreeModel(QAbstractItemModel):
         entry = self._conns.get(conn_id)
         if entry is None or entry.cache is None or entry.root is None:
             return
+        if entry.loading:
+            entry.deferred.append(change)
+            return
         if not entry.placed and not entry.root.children:
             entry.basis.clear()
-            self._first_load(entry)
+            if self.load_slice:
+                self._load_in_slices(entry)
+            else:
+                self._first_load(entry)
             return
         cache = entry.cache
         touched: set[str] = set()
@@ -310,6 +332,45 @@ class ResourceTreeModel(QAbstractItemModel):
             self._place_all(entry)
         finally:
             root.attached = True
+        self._announce(entry)
+
+    def _load_in_slices(self, entry: ConnectionEntry) -> None:
+        """As `_first_load`, a slice of objects per event-loop turn; batches arriving
+        meanwhile are applied once everything is placed."""
+        cache = entry.cache
+        refs = iter([ref for cls in SHOWN for ref in list(cache.records(cls))])
+        entry.loading = True
+
+        def step() -> None:
+            if self._conns.get(entry.conn_id) is not entry or not entry.loading:
+                return
+            root = entry.root
+            assert root is not None
+            root.attached = False
+            try:
+                placed = 0
+                for ref in refs:
+                    self._place(entry, ref)
+                    placed += 1
+                    if placed >= (self.load_slice or 1):
+                        break
+            finally:
+                root.attached = True
+            if placed:
+                QTimer.singleShot(0, step)
+                return
+            entry.loading = False
+            self._announce(entry)
+            deferred, entry.deferred = entry.deferred, []
+            for change in deferred:
+                self.apply(entry.conn_id, change)
+
+        step()
+
+    def _announce(self, entry: ConnectionEntry) -> None:
+        """Insert the quietly placed top rows of a connection in one go."""
+        root = entry.root
+        assert root is not None
         children = list(root.children)
         root.children.clear()
         root.child_keys.clear()
@@ -331,6 +392,8 @@ class ResourceTreeModel(QAbstractItemModel):
 
     def _clear_objects(self, entry: ConnectionEntry) -> None:
         entry.basis.clear()
+        entry.loading = False
+        entry.deferred.clear()
         assert entry.root is not None
         if entry.root.children:
             self.beginRemoveRows(self.index_of(entry.root), 0, len(entry.root.children) - 1)
