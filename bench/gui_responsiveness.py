@@ -332,7 +332,8 @@ class Bench:
         store = ProfileStore(self.config_dir.name)
         passwords = PasswordStore(fail.Keyring())
         self.bridge = PoolBridge()
-        self.manager = PoolManager(store, passwords, ask_certificate=self.bridge.ask_certificate)
+        self.manager = PoolManager(store, passwords, ask_certificate=self.bridge.ask_certificate,
+                                   share_interpreter=True)  # as the app does
         self.bridge.attach(self.manager)
         self.window = MainWindow(self.manager, self.bridge, passwords)
         self.window.resize(1366, 768)

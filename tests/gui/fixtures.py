@@ -194,7 +194,8 @@ def app_fixture(qtbot, gui_loop, tmp_path) -> Iterator[App]:
     store.load()
     passwords = PasswordStore(fail.Keyring())
     bridge = PoolBridge()
-    manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate)
+    manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate,
+                          share_interpreter=True)
     bridge.attach(manager)
     window = MainWindow(manager, bridge, passwords)
     window.resize(1366, 768)

@@ -50,7 +50,8 @@ class Session:
         store.load()
         passwords = PasswordStore()
         bridge = PoolBridge()
-        self.manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate)
+        self.manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate,
+                                   share_interpreter=True)
         bridge.attach(self.manager)
         self.window = MainWindow(self.manager, bridge, passwords)
         self.window.destroyed.connect(lambda: self._finish(0))

@@ -34,11 +34,13 @@ class PoolManager:
 
     def __init__(self, store: ProfileStore, passwords: PasswordStore | None = None, *,
                  ask_certificate: Callable[[Any], bool] | None = None,
-                 connection_factory: Callable[..., Connection] = Connection) -> None:
+                 connection_factory: Callable[..., Connection] = Connection,
+                 share_interpreter: bool = False) -> None:
         self.store = store
         self.passwords = passwords
         self.ask_certificate = ask_certificate
         self._factory = connection_factory
+        self.share_interpreter = share_interpreter
         self._connections: dict[str, Connection] = {}
         self._removers: dict[str, list[Callable[[], None]]] = {}
         self._listeners: dict[str, list[Listener]] = {"added": [], "removed": [], "state": [],
@@ -78,7 +80,7 @@ class PoolManager:
         trust = CertificateTrust(pins, ask=self.ask_certificate,
                                  on_pinned=lambda addr, fp: self._pinned(profile.name, addr, fp))
         conn = self._factory(profile.url, profile.user, password, trust=trust,
-                             members=profile.members)
+                             members=profile.members, share_interpreter=self.share_interpreter)
         with self._lock:
             self._connections[profile.name] = conn
             self._removers[profile.name] = [

@@ -72,7 +72,8 @@ class Connection:
                  trust: CertificateTrust | None = None,
                  members: Iterable[str] = (), timeouts: Timeouts | None = None,
                  retry: RetryPolicy | None = None, version: str = "2.21",
-                 originator: str = "xapiman", classes: Sequence[str] = ("*",)) -> None:
+                 originator: str = "xapiman", classes: Sequence[str] = ("*",),
+                 share_interpreter: bool = False) -> None:
         """Prepare a connection (nothing happens on the network until `connect()`).
 
         Args:
@@ -89,6 +90,9 @@ class Connection:
                 is gone (the connection learns them from the pool too).
             classes: the event.from subscription; tasks are followed only with "*" or
                 "task" in it.
+            share_interpreter: parse big event answers in slices with pauses, so that
+                another thread of this process (a GUI) keeps running meanwhile; a little
+                slower overall.
         """
         self.endpoint = Endpoint.parse(url)
         if trust is None:
@@ -98,6 +102,7 @@ class Connection:
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         self.classes = list(classes)
+        self.share_interpreter = share_interpreter
         self._session = PoolSession(
             self.endpoint, Credentials(user, password, version, originator), trust,
             transport, self.timeouts, [_member(self.endpoint, m) for m in members])
@@ -190,7 +195,8 @@ class Connection:
                 raise
             self._watcher = EventWatcher(self._session, self.cache, classes=self.classes,
                                          on_synced=self._on_synced, recover=self._recover,
-                                         on_fatal=self._fail)
+                                         on_fatal=self._fail,
+                                         slice_answers=self.share_interpreter)
             self._watcher.start()
         change = self._states.wait_for({CONNECTED, FAILED, ConnectionState.DISCONNECTED},
                                        timeout)

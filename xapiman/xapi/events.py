@@ -52,8 +52,10 @@ class EventWatcher(threading.Thread):
     def __init__(self, session: PoolSession, cache: ObjectCache, *,
                  classes: Sequence[str], on_synced: Callable[[], None],
                  recover: Callable[[XapiClientError], bool],
-                 on_fatal: Callable[[XapiClientError], None]) -> None:
+                 on_fatal: Callable[[XapiClientError], None],
+                 slice_answers: bool = False) -> None:
         super().__init__(name=f"xapi-events {session.url.address}", daemon=True)
+        self.slice_answers = slice_answers
         self.session = session
         self.cache = cache
         self.classes = list(classes)
@@ -129,7 +131,7 @@ class EventWatcher(threading.Thread):
                                                          self._token, timeout])
             big = exchange.size >= BIG_ANSWER
             decode = getattr(transport, "decode_events", transport.decode) \
-                if exchange.size >= SLICED_ANSWER else transport.decode
+                if self.slice_answers and exchange.size >= SLICED_ANSWER else transport.decode
             with gc_paused() if big else contextlib.nullcontext():
                 self._token = self._apply(decode(exchange))
         except SessionInvalid:
