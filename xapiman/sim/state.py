@@ -3,10 +3,7 @@ the file current while a simulator runs."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +11,7 @@ from pathlib import Path
 
 import orjson
 
+from xapiman.pools.atomic import atomic_write_bytes
 from xapiman.sim.db import Database, Stamp
 from xapiman.sim.model.spec import MODEL
 from xapiman.sim.model.types import XType
@@ -51,18 +49,7 @@ def snapshot(db: Database) -> dict:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a reader sees the old file or the new one, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, data)
 
 
 def save_state(db: Database, path: str | Path) -> None:

@@ -4,13 +4,12 @@ hosts, boot checks, free device numbers, memory overhead."""
 
 from __future__ import annotations
 
-import re
-
 from xapiman.sim import guest, placement
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure
 from xapiman.sim.handlers.registry import handler
+from xapiman.sim.handlers.vbd import disk_number
 from xapiman.sim.lifecycle import (
     assert_operation_valid,
     gather,
@@ -22,7 +21,7 @@ VCPU_RULE = "VCPU values must satisfy: 0 < VCPUs_at_startup ≤ VCPUs_max"
 LIVE_VCPU_RULE = "VCPU values must satisfy: 0 < VCPUs ≤ VCPUs_max"
 VBD_DEVICES = range(255)  # userdevice 0 ... 254 (xapi's allowed_VBD_devices_HVM/PV)
 VIF_DEVICES = range(16)
-_DEVICE_NAME = re.compile(r"(?:xvd|hd|sd)([a-z]+)\Z")
+
 
 
 # -- memory -----------------------------------------------------------------------------------
@@ -263,19 +262,6 @@ def assert_can_boot_here(call: Call, self: str, host: str) -> None:
 # -- free device numbers ----------------------------------------------------------------------
 
 
-def device_number(name: str) -> int | None:
-    """The disk slot a userdevice ("0") or device ("xvda", "hdb") names."""
-    if name.isdigit():
-        return int(name)
-    m = _DEVICE_NAME.match(name)
-    if m is None:
-        return None
-    number = 0
-    for letter in m.group(1):
-        number = number * 26 + ord(letter) - ord("a") + 1
-    return number - 1
-
-
 @handler("VM", "get_allowed_VBD_devices")
 def get_allowed_vbd_devices(call: Call, vm: str) -> list[str]:
     db = call.db
@@ -283,8 +269,8 @@ def get_allowed_vbd_devices(call: Call, vm: str) -> list[str]:
     for vbd in db.get(vm, "VM")["VBDs"]:
         rec = db.find(vbd, "VBD")
         if rec is not None:
-            used.update(n for n in (device_number(rec["userdevice"]),
-                                    device_number(rec["device"])) if n is not None)
+            used.update(n for n in (disk_number(rec["userdevice"]),
+                                    disk_number(rec["device"])) if n is not None)
     return [str(n) for n in VBD_DEVICES if n not in used]
 
 
