@@ -91,6 +91,13 @@ class ConnectFlow:
     # -- disconnect / remove ----------------------------------------------------------------
 
     def disconnect(self, name: str) -> None:
+        """Log out and stop following the pool; it stays in the tree, disconnected, ready
+        for Reconnect All."""
+        conn = self.manager.get(name)
+        if conn is not None:
+            asyncio.ensure_future(asyncio.to_thread(conn.close))
+
+    def forget(self, name: str) -> None:
         asyncio.ensure_future(asyncio.to_thread(self.manager.close, name))
 
     def remove(self, name: str) -> None:
@@ -105,7 +112,7 @@ class ConnectFlow:
         box.open()
 
     def _removed(self, name: str) -> None:
-        self.disconnect(name)
+        self.forget(name)
         try:
             profile = self.manager.store.remove(name)
         except Exception:

@@ -3,6 +3,8 @@ the right, the task list below; menus and toolbar built from the registered acti
 
 from __future__ import annotations
 
+import asyncio
+
 from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
 from PyQt6.QtWidgets import (
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
         self.view_box.currentIndexChanged.connect(
             lambda i: self.set_view(self.view_box.itemData(i)))
         self.tasks.failed.connect(lambda e: self.notify(f"{e.title}: {e.error}", e.details))
+        self.task_panel.cancel_requested.connect(self.cancel_task)
         self.model.loaded.connect(self._on_loaded)
 
     # -- connections ------------------------------------------------------------------------
@@ -407,7 +410,24 @@ class MainWindow(QMainWindow):
         if any(t.cls == "pool" for t in targets):
             menu.addAction(self.disconnect_action)
             menu.addAction(self.remove_action)
+        menu.addSeparator()
+        menu.addAction(self.reconnect_action)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def cancel_task(self, entry) -> None:
+        """Ask the server to cancel a running task (best effort, as in xapi)."""
+        asyncio.ensure_future(self._cancel(entry))
+
+    async def _cancel(self, entry) -> None:
+        conn = self.manager.get(entry.conn)
+        try:
+            if entry.handle is not None:
+                await asyncio.to_thread(entry.handle.cancel)
+            elif conn is not None:
+                await asyncio.to_thread(conn.call, "task.cancel", entry.ref)
+            self.statusBar().showMessage(f"Cancelling {entry.title}…", 5000)
+        except Exception as exc:
+            self.notify(f"{entry.title} could not be cancelled: {exc}", repr(exc))
 
     def _started(self, target, title: str, handle) -> None:
         self.tasks.add_started(self._name_of(target.conn), title, handle)

@@ -6,10 +6,11 @@ import time
 from dataclasses import dataclass, field
 
 from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QColor
+from PyQt6.QtGui import QAction, QColor, QPalette
 from PyQt6.QtWidgets import (
     QApplication,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
@@ -232,16 +233,36 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.text = f"{bar.progress}%"
         bar.textVisible = True
         bar.state = option.state
+        palette = QPalette(option.palette)
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText,
+                     QPalette.ColorRole.WindowText):
+            palette.setColor(role, QColor("#1b2631"))  # dark text, readable on the bar
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#9cc3e6"))
+        bar.palette = palette
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
 class TaskPanel(QTreeView):
-    """The list under the main area; Cancel acts on the selected running task."""
+    """The list under the main area; its context menu cancels a running task.
+
+    Signals:
+        cancel_requested(TaskEntry): the user asked to cancel this task.
+    """
+
+    cancel_requested = pyqtSignal(object)
 
     def __init__(self, model: TaskListModel, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("taskPanel")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.cancel_action = QAction("Cancel Task", self)
+        self.cancel_action.setObjectName("action:cancel_task")
+        self.cancel_action.triggered.connect(self._cancel_selected)
+        self.clear_action = QAction("Clear Finished Tasks", self)
+        self.clear_action.triggered.connect(model.clear_finished)
+        self.addAction(self.cancel_action)
         self.setModel(model)
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
@@ -252,6 +273,20 @@ class TaskPanel(QTreeView):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(col, width)
         header.setStretchLastSection(False)
+
+    def _menu(self, pos) -> None:
+        entry = self.selected_entry()
+        self.cancel_action.setEnabled(
+            entry is not None and entry.ended is None and entry.cancellable)
+        menu = QMenu(self)
+        menu.addAction(self.cancel_action)
+        menu.addAction(self.clear_action)
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def _cancel_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.ended is None:
+            self.cancel_requested.emit(entry)
 
     def selected_entry(self) -> TaskEntry | None:
         rows = self.selectionModel().selectedRows() if self.selectionModel() else []

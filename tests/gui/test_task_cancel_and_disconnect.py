@@ -1,0 +1,40 @@
+"""Cancelling a running task from the task list; disconnecting keeps the pool's row."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QItemSelectionModel
+
+from tests.gui.fixtures import CONN, app_fixture, loop_fixture, user_vms  # noqa: F401
+from xapiman.sim.testing import running_pool
+
+
+def test_cancel_a_running_start_from_the_task_list(app, qtbot):
+    with running_pool(hosts=2, vms=6, speed=0.5) as pool:  # a start takes about 12 s
+        app.connect(pool)
+        vm = user_vms(pool, "Halted")[0]
+        conn = app.conn()
+        handle = conn.call_async("VM.start", vm, False, False)
+        entry = app.window.tasks.add_started(CONN, "Start test VM", handle)
+        row = app.window.tasks.entries.index(entry)
+        panel = app.window.task_panel
+        panel.selectionModel().select(panel.model().index(row, 0),
+                                      QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        panel.cancel_action.trigger()
+        qtbot.waitUntil(lambda: entry.ended is not None, timeout=15_000)
+        assert entry.status == "cancelled"
+        assert app.window.tasks.data(app.window.tasks.index(row, 2)) == "Cancelled"
+        assert pool.db.get(vm)["power_state"] == "Halted"
+
+
+def test_disconnect_keeps_the_row_and_reconnect_all_brings_the_pool_back(app, qtbot):
+    with running_pool(hosts=1, vms=3) as pool:
+        app.connect(pool)
+        app.window.flow.disconnect(CONN)
+        qtbot.waitUntil(lambda: app.row_text().endswith("(disconnected)"), timeout=10_000)
+        root = app.row("")
+        assert root.isValid() and app.window.model.rowCount(root) == 0
+        app.window.reconnect_all()
+        app.wait_loaded()
+        assert app.row_text() == pool.sim.pool_name()
+        assert app.window.model.rowCount(app.row("")) > 0
