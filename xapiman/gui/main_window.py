@@ -49,6 +49,8 @@ VM_MENU = ("vm.start", "vm.start_on", "vm.shutdown", "vm.reboot", "vm.suspend", 
            "vm.snapshot", "snapshot.revert", "snapshot.delete", None, "vm.clone", "vm.copy",
            "vm.migrate", None, "vm.set_vcpus", "vm.set_memory", "object.rename", "object.tags",
            "object.folder", None, "vm.delete")
+SERVER_MENU = ("host.maintenance_enter", "host.maintenance_exit", None, "host.reboot",
+               "host.shutdown", None, "object.rename", "object.tags", "object.folder")
 
 
 class MainWindow(QMainWindow):
@@ -173,6 +175,8 @@ class MainWindow(QMainWindow):
         self._build_view_menu(bar.addMenu("&View"))
         vm_menu = bar.addMenu("V&M")
         self._fill(vm_menu, VM_MENU)
+        server_menu = bar.addMenu("&Server")
+        self._fill(server_menu, SERVER_MENU)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -402,10 +406,12 @@ class MainWindow(QMainWindow):
         if not targets:
             return
         menu = QMenu(self)
-        for action_id in VM_MENU:
+        applicable = self.binder.applicable(targets)
+        ids = SERVER_MENU if all(t.cls == "host" for t in targets) else VM_MENU
+        for action_id in ids:
             if action_id is None:
                 menu.addSeparator()
-            elif action_id in self.binder.applicable(targets):
+            elif action_id in applicable:
                 menu.addAction(self.binder[action_id])
         if any(t.cls == "pool" for t in targets):
             menu.addAction(self.disconnect_action)
