@@ -4,6 +4,7 @@ its PBDs, a network with its PIFs, a VM with metrics, disks and interfaces."""
 from __future__ import annotations
 
 import random
+import time
 
 from xapiman.sim.db import Database, new_uuid
 from xapiman.sim.model.values import NULL_REF, now
@@ -41,6 +42,7 @@ def add_host(db: Database, name: str, *, cpus: int = 16, memory: int = 256 * GiB
              address: str = "127.0.0.1", rng: random.Random | None = None) -> str:
     """A host with metrics, CPUs and its control domain."""
     rng = rng or random.Random(name)
+    booted = int(time.time()) - rng.randint(3, 60) * 86400 - rng.randint(0, 86399)
     metrics = db.create("host_metrics", {"memory_total": memory, "memory_free": memory // 2,
                                          "live": True, "last_updated": now()})
     version = dict(PRODUCT, hostname=name)
@@ -64,7 +66,7 @@ def add_host(db: Database, name: str, *, cpus: int = 16, memory: int = 256 * GiB
         "capabilities": ["xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_64"],
         "allowed_operations": ["provision", "evacuate", "reboot", "shutdown", "vm_start",
                                "vm_resume", "vm_migrate"],
-        "other_config": {"agent_start_time": "1718000000.", "boot_time": "1717990000."},
+        "other_config": {"agent_start_time": f"{booted + 40}.", "boot_time": f"{booted}."},
         "license_params": {"expiry": "30000101T00:00:00Z"},
         "bios_strings": {"bios-vendor": "xapiman-sim", "system-manufacturer": "xapiman"},
         "display": "enabled",
