@@ -42,7 +42,8 @@ def add_host(db: Database, name: str, *, cpus: int = 16, memory: int = 256 * GiB
              address: str = "127.0.0.1", rng: random.Random | None = None) -> str:
     """A host with metrics, CPUs and its control domain."""
     rng = rng or random.Random(name)
-    booted = int(time.time()) - rng.randint(3, 60) * 86400 - rng.randint(0, 86399)
+    uptime = random.Random(f"{name} boot")  # not the pool's generator: its sequence stays
+    booted = int(time.time()) - uptime.randint(3, 60) * 86400 - uptime.randint(0, 86399)
     metrics = db.create("host_metrics", {"memory_total": memory, "memory_free": memory // 2,
                                          "live": True, "last_updated": now()})
     version = dict(PRODUCT, hostname=name)
