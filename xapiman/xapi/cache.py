@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from xapiman.xapi.cachestate import CacheChange, CacheState, build_state, diff_states
 from xapiman.xapi.indexes import INDEXED
+from xapiman.xapi.listeners import Listeners
 
 if TYPE_CHECKING:
     from xapiman.xapi.records import Pool, Record
@@ -39,9 +40,8 @@ class ObjectCache:
 
     def __init__(self) -> None:
         self._state = CacheState.empty()
-        self._subscribers: list[Subscriber] = []
+        self._subscribers: Listeners[Subscriber] = Listeners()
         self._write_lock = threading.Lock()
-        self._sub_lock = threading.Lock()
         self._uuid_lock = threading.Lock()
         self._uuid_maps: dict[str, tuple[dict, dict[object, str]]] = {}
         self.batches = 0
@@ -144,19 +144,10 @@ class ObjectCache:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call `subscriber(change)` after each batch; returns the unsubscribe function."""
-        with self._sub_lock:
-            self._subscribers.append(subscriber)
-
-        def unsubscribe() -> None:
-            with self._sub_lock:
-                if subscriber in self._subscribers:
-                    self._subscribers.remove(subscriber)
-
-        return unsubscribe
+        return self._subscribers.add(subscriber)
 
     def _publish(self, change: CacheChange) -> None:
-        with self._sub_lock:
-            subscribers = list(self._subscribers)
+        subscribers = self._subscribers.snapshot()
         for subscriber in subscribers:
             try:
                 subscriber(change)

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from xapiman.xapi.listeners import Listeners
+
 log = logging.getLogger("xapiman.xapi.connection")
 
 
@@ -102,26 +104,18 @@ class StateReporter:
 
     def __init__(self) -> None:
         self.current = StateChange(ConnectionState.DISCONNECTED)
-        self._listeners: list[StateListener] = []
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
+        self._listeners: Listeners[StateListener] = Listeners(self._lock)
 
     def add(self, listener: StateListener) -> Callable[[], None]:
         """Register `listener`; returns the function that unregisters it."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     def set(self, change: StateChange) -> None:
         with self._lock:
             self.current = change
-            listeners = list(self._listeners)
+            listeners = self._listeners.snapshot()
             self._changed.notify_all()
         log.info("connection %s%s%s", change.state.value,
                  f" (attempt {change.attempt})" if change.attempt else "",

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange
 from xapiman.xapi.errors import NotConnected, TaskLost, XapiClientError, XapiError
+from xapiman.xapi.listeners import Listeners
 from xapiman.xapi.records.activity import Task
 
 log = logging.getLogger("xapiman.xapi.tasks")
@@ -38,8 +39,8 @@ class TaskHandle:
         self.result: object = None
         self.error: XapiClientError | None = None
         self._done = threading.Event()
-        self._listeners: list[TaskListener] = []
         self._lock = threading.Lock()
+        self._listeners: Listeners[TaskListener] = Listeners(self._lock)
 
     def __repr__(self) -> str:
         return f"<TaskHandle {self.method} {self.ref} {self.status} {self.progress:.0%}>"
@@ -69,15 +70,7 @@ class TaskHandle:
 
     def add_listener(self, listener: TaskListener) -> Callable[[], None]:
         """Call `listener(handle)` on each progress or status change (event thread)."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     def _update(self, task: Task) -> bool:
         """Take the task record's news; True when the task just ended."""
@@ -94,7 +87,7 @@ class TaskHandle:
                     self.result = task.result
                 else:
                     self.error = task.error
-            listeners = list(self._listeners)
+            listeners = self._listeners.snapshot()
         if ended:
             self._done.set()
         self._notify(listeners)
@@ -105,7 +98,7 @@ class TaskHandle:
             if self._done.is_set():
                 return
             self.error = error
-            listeners = list(self._listeners)
+            listeners = self._listeners.snapshot()
         self._done.set()
         self._notify(listeners)
 
