@@ -289,7 +289,7 @@ class Bench:
         """Time the GUI-thread slots that react to the pool (before the window exists)."""
         from xapiman.gui.main_window import MainWindow
         from xapiman.gui.qactions import ActionBinder
-        from xapiman.gui.search import ResourceFilter
+        from xapiman.gui.search import ResourceFilter, TreeSearch
         from xapiman.gui.tabs.base import TabPage
         from xapiman.gui.tasks_panel import TaskListModel
         from xapiman.gui.tree.model import ResourceTreeModel
@@ -297,7 +297,7 @@ class Bench:
         from xapiman.xapi.cache import ObjectCache
 
         for owner, name in ((MainWindow, "_on_cache"), (MainWindow, "_on_state"),
-                            (MainWindow, "_on_search"), (MainWindow, "_expand_root"),
+                            (TreeSearch, "set_text"), (MainWindow, "_expand_root"),
                             (MainWindow, "_on_selection"), (MainWindow, "_refresh_header"),
                             (ResourceTreeModel, "apply"), (ResourceTreeModel, "_first_load"),
                             (ResourceTreeModel, "_place_all"), (ResourceTreeModel, "_place"),

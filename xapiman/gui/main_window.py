@@ -31,7 +31,7 @@ from xapiman.gui.icons import icon
 from xapiman.gui.notify import NotificationBar
 from xapiman.gui.prompter import QtPrompter
 from xapiman.gui.qactions import ActionBinder
-from xapiman.gui.search import ResourceFilter
+from xapiman.gui.search import ResourceFilter, TreeSearch
 from xapiman.gui.selection import selected_keys, target_of
 from xapiman.gui.tabs import TabContext, pages_for
 from xapiman.gui.tasks_panel import TaskListModel, TaskPanel
@@ -71,8 +71,8 @@ class MainWindow(QMainWindow):
         self._pages: list = []
         self._pending: dict[str, list] = {}
         self._flush_scheduled = False
-        self._expanded_before_search: set[tuple] = set()
         self._build_left()
+        self.searching = TreeSearch(self.tree, self.filter, self.model)
         self._build_right()
         self._build_tasks()
         self.binder = ActionBinder(self, self.targets, self.prompter, self._started)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         b.certificate_question.connect(self.flow.ask_certificate)
         self.tree.selectionModel().selectionChanged.connect(self._on_selection)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        self.search.textChanged.connect(self._on_search)
+        self.search.textChanged.connect(self.searching.set_text)
         self.view_box.currentIndexChanged.connect(
             lambda i: self.set_view(self.view_box.itemData(i)))
         self.tasks.failed.connect(lambda e: self.notify(f"{e.title}: {e.error}", e.details))
@@ -267,8 +267,7 @@ class MainWindow(QMainWindow):
 
     def _apply_change(self, name: str, change) -> None:
         self.model.apply(name, change)
-        if self.filter.active:
-            self._refilter()
+        self.searching.tree_changed()
         conn = self.manager.get(name)
         if conn is not None:
             self.tasks.update_from_cache(name, change, conn.cache)
@@ -281,16 +280,7 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, name: str) -> None:
         QTimer.singleShot(0, lambda: self._expand_root(name))
-        self._warm_search(iter(list(self.model.nodes())))
-
-    def _warm_search(self, nodes, per_turn: int = 800) -> None:
-        """Work out each row's search text ahead, a slice per turn, so that the first
-        keystroke in the search box does not have to do it for the whole pool."""
-        for count, node in enumerate(nodes, 1):
-            self.model.search_text(node)
-            if count >= per_turn:
-                QTimer.singleShot(0, lambda: self._warm_search(nodes, per_turn))
-                return
+        self.searching.warm_up()
 
     def _expand_root(self, name: str) -> None:
         index = self.filter.mapFromSource(self.model.find(name, ""))
@@ -459,66 +449,6 @@ class MainWindow(QMainWindow):
         self.model.set_options(options)
         for name in self.model.connection_ids():
             self._on_loaded(name)
-
-    def _on_search(self, text: str) -> None:
-        """Filter as one types. The tree is collapsed while the filter changes (a tree view
-        takes seconds to drop thousands of expanded rows one range at a time) and expanded
-        again on the matches; the expansion from before the search comes back after it."""
-        was_active = self.filter.active
-        if not was_active and text.strip():
-            self._expanded_before_search = self._expanded_keys()
-        self.tree.setUpdatesEnabled(False)
-        try:
-            self.tree.collapseAll()
-            self.filter.set_text(text)
-            if self.filter.active:
-                self._expand_matches()
-            elif was_active:
-                self._restore_expanded(self._expanded_before_search)
-        finally:
-            self.tree.setUpdatesEnabled(True)
-
-    def _refilter(self) -> None:
-        """The tree changed while searching: update the matches (cheap when they are the
-        same objects, which is the usual case)."""
-        keep = self.filter.matching()
-        if keep == self.filter.kept():
-            return
-        self.tree.setUpdatesEnabled(False)
-        try:
-            self.tree.collapseAll()
-            self.filter.use(keep)
-            self._expand_matches()
-        finally:
-            self.tree.setUpdatesEnabled(True)
-
-    def _expand_matches(self) -> None:
-        """Show the matches: every level when they are few, the pools and hosts otherwise
-        (expanding thousands of rows takes long and shows nothing useful)."""
-        if self.filter.match_count() <= 400:
-            self.tree.expandAll()
-        else:
-            self.tree.expandToDepth(0)
-
-    def _expanded_keys(self) -> set[tuple]:
-        keys: set[tuple] = set()
-        stack = [self.filter.index(r, 0) for r in range(self.filter.rowCount())]
-        while stack:
-            index = stack.pop()
-            if self.tree.isExpanded(index):
-                keys.add(index.data(KeyRole))
-                stack.extend(self.filter.index(r, 0, index)
-                             for r in range(self.filter.rowCount(index)))
-        return keys
-
-    def _restore_expanded(self, keys: set[tuple]) -> None:
-        for conn, _kind, ref in keys:
-            index = self.filter.mapFromSource(self.model.find(conn, ref))
-            if index.isValid():
-                self.tree.expand(index)
-        current = self.tree.currentIndex()
-        if current.isValid():
-            self.tree.scrollTo(current)
 
     # -- messages ---------------------------------------------------------------------------
 
