@@ -4,6 +4,7 @@ the right, the task list below; menus and toolbar built from the registered acti
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
@@ -40,6 +41,7 @@ from xapiman.gui.tree.layout import TreeOptions
 from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
 from xapiman.pools.manager import PoolManager
 
+CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
 VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
               layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
 TOOLBAR = ("vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", None,
@@ -457,7 +459,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.manager.close_all()
+        # log out of every pool, but never let an unreachable one hold the window open
+        closing = threading.Thread(target=self.manager.close_all, name="close pools",
+                                   daemon=True)
+        closing.start()
+        closing.join(CLOSE_WAIT_S)
         super().closeEvent(event)
 
 
