@@ -233,3 +233,21 @@ def test_a_big_pool_is_placed_a_slice_at_a_time(feed, qtbot, qtmodeltester):
     assert model.find("c1", vm).data() == "renamed-during-load"
     reference = loaded_model(f)
     assert labels(model, rows(model)[0]) == labels(reference, rows(reference)[0])
+
+
+def test_a_standalone_host_is_shown_as_the_pool(shared_dir, qtmodeltester):
+    from xapiman.sim.dbdump import load_dump
+
+    db = load_dump(shared_dir / "data" / "xapi-dbs" / "state.db")  # pool '' with one host
+    with running_pool(db=db) as pool:
+        f = Feed(pool)
+        model = loaded_model(f)
+        qtmodeltester.check(model)
+        [root] = rows(model)
+        host = next(iter(pool.db.all("host").values()))
+        assert root.data() == host["name_label"] == "janitor"
+        children = labels(model, root)
+        assert "janitor" not in children  # the host is the top row, not a child of it
+        running = [v["name_label"] for v in pool.db.all("VM").values()
+                   if v["power_state"] == "Running" and not v["is_control_domain"]]
+        assert running and set(running) <= set(children)

@@ -72,7 +72,8 @@ def is_standalone(cache) -> bool:
     return pool is not None and not pool.get("name_label") and cache.count("host") == 1
 
 
-def infrastructure_parent(cls: str, ref: str, record: dict, cache, options: TreeOptions) -> tuple:
+def infrastructure_parent(cls: str, ref: str, record: dict, cache,
+                          options: TreeOptions) -> tuple | None:
     standalone = is_standalone(cache)
 
     def host_node(host_ref: str) -> tuple:
@@ -81,7 +82,7 @@ def infrastructure_parent(cls: str, ref: str, record: dict, cache, options: Tree
         return ("obj", host_ref)
 
     if cls == "host":
-        return ROOT
+        return None if standalone else ROOT  # a standalone host is the top row itself
     if cls == "vm":
         kind = vm_kind(record)
         if kind == "snapshot":
@@ -109,7 +110,8 @@ def parents(cls: str, ref: str, record: dict, cache, options: TreeOptions) -> li
         return []
     view = options.view
     if view == INFRASTRUCTURE:
-        return [infrastructure_parent(cls, ref, record, cache, options)]
+        parent = infrastructure_parent(cls, ref, record, cache, options)
+        return [parent] if parent is not None else []
     if view == OBJECTS:
         return [("type", TYPE_GROUPS[object_kind(cls, record)])]
     if view == FOLDERS:
