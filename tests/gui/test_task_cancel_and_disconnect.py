@@ -38,3 +38,24 @@ def test_disconnect_keeps_the_row_and_reconnect_all_brings_the_pool_back(app, qt
         app.wait_loaded()
         assert app.row_text() == pool.sim.pool_name()
         assert app.window.model.rowCount(app.row("")) > 0
+
+
+def test_saved_servers_are_listed_and_connect_with_the_password_asked(app, qtbot):
+    from tests.gui.fixtures import open_dialogs
+    from xapiman.gui.dialogs.form import FormDialog
+
+    with running_pool(hosts=1, vms=3, tls=True) as pool:
+        app.profile(pool)  # saved, pinned, no password anywhere
+        import asyncio
+
+        asyncio.ensure_future(app.window.flow.reconnect_saved(app.window.show_disconnected))
+        qtbot.waitUntil(lambda: app.row_text().endswith("(disconnected)"), timeout=5000)
+        app.window.reconnect_all()
+        qtbot.waitUntil(lambda: bool(open_dialogs(FormDialog)), timeout=5000)
+        dialog = open_dialogs(FormDialog)[0]
+        edit = dialog.inputs["password"]
+        assert edit.echoMode() == edit.EchoMode.Password
+        qtbot.keyClicks(edit, pool.password)
+        dialog.ok_button.click()
+        app.wait_loaded()
+        assert app.row_text() == pool.sim.pool_name()

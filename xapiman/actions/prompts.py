@@ -23,7 +23,8 @@ class Field:
 
     Attributes:
         key: the name of the answer in the returned dict.
-        kind: "text", "bool", "choice" (one of `choices`) or "multi" (any of `choices`).
+        kind: "text", "password" (text not shown), "bool", "choice" (one of `choices`) or
+            "multi" (any of `choices`).
         default: initial value (text, bool, a choice value, or a list of values for "multi").
         required: a text that may not be empty.
     """

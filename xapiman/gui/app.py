@@ -62,7 +62,7 @@ class Session:
         if self.args.demo:
             self._start_demo()
         else:
-            asyncio.ensure_future(self.window.flow.reconnect_saved())
+            asyncio.ensure_future(self.window.flow.reconnect_saved(self.window.show_disconnected))
         if self.args.screenshot:
             asyncio.ensure_future(self._screenshot())
 

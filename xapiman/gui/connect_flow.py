@@ -7,6 +7,7 @@ import logging
 
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
+from xapiman.actions.prompts import Field, Form
 from xapiman.gui.dialogs.add_server import AddServerDialog
 from xapiman.gui.dialogs.certificate import CertificateDialog
 from xapiman.pools.manager import PoolManager
@@ -67,18 +68,41 @@ class ConnectFlow:
 
     # -- start-up ---------------------------------------------------------------------------
 
-    async def reconnect_saved(self) -> None:
-        """Connect the profiles marked to reconnect, with their saved passwords."""
+    async def reconnect_saved(self, show_disconnected) -> None:
+        """Connect the profiles marked to reconnect, with their saved passwords; the other
+        saved servers are listed disconnected (`show_disconnected(name)`)."""
         for profile in self.manager.store.profiles:
-            if not profile.reconnect_on_start:
-                continue
             password = None
-            if self.passwords is not None and self.passwords.available:
-                password = await asyncio.to_thread(self.passwords.get, profile)
+            if profile.reconnect_on_start:
+                password = await self._saved_password(profile)
             if password is None:
-                self.notify(f"{profile.name}: no saved password; use Reconnect to enter it.", "")
+                show_disconnected(profile.name)
                 continue
             self.open(profile, password)
+
+    async def _saved_password(self, profile: Profile) -> str | None:
+        if self.passwords is None or not self.passwords.available:
+            return None
+        try:
+            return await asyncio.to_thread(self.passwords.get, profile)
+        except Exception:
+            return None
+
+    async def connect_saved(self, name: str, prompter) -> None:
+        """Connect a saved server that has no connection yet: its saved password, or ask."""
+        profile = self.manager.store.get(name)
+        if profile is None:
+            return
+        password = await self._saved_password(profile)
+        if password is None:
+            answers = await prompter.ask(Form(
+                "Connect", f"Password of {profile.user} on {profile.address}:",
+                (Field("password", "Password", kind="password", required=True),),
+                ok_label="Connect"))
+            if answers is None:
+                return
+            password = str(answers["password"])
+        self.open(profile, password)
 
     # -- certificates -----------------------------------------------------------------------
 

@@ -239,7 +239,11 @@ class MainWindow(QMainWindow):
     # -- connections ------------------------------------------------------------------------
 
     def _on_added(self, name: str, conn) -> None:
-        self.model.add_connection(name, name, conn.cache, "connecting")
+        if self.model.entry(name) is not None:
+            self.model.set_cache(name, conn.cache)
+            self.model.set_state(name, "connecting")
+        else:
+            self.model.add_connection(name, name, conn.cache, "connecting")
 
     def _on_state(self, name: str, change) -> None:
         self.model.set_state(name, change.state.value, change.reason, change.attempt)
@@ -297,10 +301,18 @@ class MainWindow(QMainWindow):
             self.tree.setCurrentIndex(index)
 
     def reconnect_all(self) -> None:
-        for name in self.manager.names():
+        """Connect again every server that is not connected (asking for passwords that were
+        not saved)."""
+        for name in self.model.connection_ids():
             conn = self.manager.get(name)
-            if conn is not None and conn.state.value in ("failed", "disconnected"):
+            if conn is None:
+                asyncio.ensure_future(self.flow.connect_saved(name, self.prompter))
+            elif conn.state.value in ("failed", "disconnected"):
                 self.manager.connect(name)
+
+    def show_disconnected(self, name: str) -> None:
+        """List a saved server that is not connected (Reconnect All connects it)."""
+        self.model.add_connection(name, name, None, "disconnected")
 
     def _for_connection(self, fn) -> None:
         names = {key[0] for key in selected_keys(self.tree)}

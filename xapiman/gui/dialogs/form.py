@@ -156,7 +156,7 @@ class FormDialog(QDialog):
             answer = answers[field.key]
             if field.kind == "choice" and answer is None and field.choices:
                 missing.append(field.label)
-            elif field.required and field.kind in ("text", "multi") and not answer:
+            elif field.required and field.kind in ("text", "password", "multi") and not answer:
                 missing.append(field.label)
         return missing
 
@@ -189,9 +189,11 @@ class FormDialog(QDialog):
             checks = CheckList(field, self)
             checks.changed.connect(self._update_ok)
             return checks
-        if field.kind != "text":
+        if field.kind not in ("text", "password"):
             raise ValueError(f"unknown field kind {field.kind!r} for field {field.key!r}")
         edit = QLineEdit(self)
+        if field.kind == "password":
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.setObjectName(f"field_{field.key}")
         edit.setText("" if field.default is None else str(field.default))
         edit.setMinimumWidth(240)
