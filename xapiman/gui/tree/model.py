@@ -3,45 +3,25 @@ row by row from cache notifications (never rebuilt, so selection and expansion s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PyQt6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, QTimer, pyqtSignal
 
-from xapiman.gui.icons import icon
 from xapiman.gui.tree import layout
-from xapiman.gui.tree.describe import describe, search_text
 from xapiman.gui.tree.layout import ROOT, SHOWN, TreeOptions
 from xapiman.gui.tree.nodes import Node, make_sort_key
+from xapiman.gui.tree.presentation import (
+    ConnectionEntry,
+    basis,
+    label,
+    pool_title,
+    row_icon,
+    search,
+    shown,
+    tooltip,
+)
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (conn id, class, ref) of an object row
 SearchRole = Qt.ItemDataRole.UserRole + 2  # lower-case text the search box matches
 KindRole = Qt.ItemDataRole.UserRole + 3
-
-
-@dataclass
-class ConnectionEntry:
-    """A connection as the tree knows it.
-
-    Attributes:
-        conn_id: stable id (the profile name); name: shown until the pool is loaded.
-        state, reason, attempt: the connection state ("connecting", "connected", ...).
-        cache: the connection's ObjectCache (None before it exists).
-    """
-
-    conn_id: str
-    name: str
-    cache: object | None = None
-    state: str = "disconnected"
-    reason: str = ""
-    attempt: int = 0
-    root: Node | None = None
-    nodes: dict[tuple, Node] = field(default_factory=dict)
-    placed: dict[str, dict[tuple, Node]] = field(default_factory=dict)  # ref -> parent key -> node
-    owners: dict[str, str] = field(default_factory=dict)  # VM (guest) metrics ref -> VM ref
-    emptied: set[tuple] = field(default_factory=set)  # group keys that lost a child
-    basis: dict[str, tuple] = field(default_factory=dict)  # ref -> what its rows depend on
-    loading: bool = False  # the first placement is under way, a slice per event-loop turn
-    deferred: list = field(default_factory=list)  # batches that came meanwhile
 
 
 class ResourceTreeModel(QAbstractItemModel):
@@ -109,77 +89,18 @@ class ResourceTreeModel(QAbstractItemModel):
         if entry is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._label(entry, node)
+            return label(entry, node)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(entry, node)
+            return row_icon(entry, node)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, node)
+            return tooltip(entry, node)
         if role == KeyRole:
             return (node.conn, node.kind, node.ref)
         if role == KindRole:
             return node.kind
         if role == SearchRole:
-            return self._search(entry, node)
+            return search(entry, node)
         return None
-
-    # -- what a row shows -------------------------------------------------------------------
-
-    def _record(self, entry: ConnectionEntry, node: Node) -> dict | None:
-        return entry.cache.get(node.ref) if entry.cache is not None and node.ref else None
-
-    def _label(self, entry: ConnectionEntry, node: Node) -> str:
-        if node.kind == "connection":
-            return self._connection_label(entry)
-        if node.kind == "group":
-            return node.label
-        record = self._record(entry, node)
-        return (record or {}).get("name_label") or node.label
-
-    def _connection_label(self, entry: ConnectionEntry) -> str:
-        title = self.pool_title(entry) or entry.name
-        if entry.state == "connected":
-            return title
-        if entry.state == "reconnecting":
-            return f"{title} (reconnecting, attempt {entry.attempt})"
-        if entry.state == "failed":
-            return f"{title} (failed: {entry.reason})" if entry.reason else f"{title} (failed)"
-        if entry.state == "connecting":
-            return f"{title} (connecting…)"
-        return f"{title} (disconnected)"
-
-    def pool_title(self, entry: ConnectionEntry) -> str:
-        cache = entry.cache
-        if cache is None or not getattr(cache, "loaded", False):
-            return ""
-        pool = next(iter(cache.records("pool").values()), None)
-        if pool is None:
-            return ""
-        if pool.get("name_label"):
-            return pool["name_label"]
-        master = cache.record("host", pool.get("master", ""))
-        return (master or {}).get("name_label", "")
-
-    def _icon(self, entry: ConnectionEntry, node: Node):
-        if node.kind == "connection":
-            if entry.state == "failed":
-                return icon("failed")
-            if entry.state != "connected":
-                return icon("connecting")
-            if entry.cache is not None and layout.is_standalone(entry.cache):
-                return icon("host")
-            return icon("pool")
-        if node.kind == "group":
-            return icon(node.key[0] if node.key[0] in ("folder", "tag") else "folder")
-        record = self._record(entry, node) or {}
-        return icon(node.kind, describe(node.kind, record, entry.cache).state)
-
-    def _tooltip(self, entry: ConnectionEntry, node: Node) -> str:
-        if node.kind == "connection":
-            return self._connection_label(entry)
-        if node.kind == "group":
-            return node.label
-        record = self._record(entry, node) or {}
-        return describe(node.kind, record, entry.cache).tooltip
 
     def nodes(self):
         """Every row's node, depth first (for the search filter's single walk)."""
@@ -191,19 +112,10 @@ class ResourceTreeModel(QAbstractItemModel):
 
     def search_text(self, node: Node) -> str:
         entry = self._conns.get(node.conn)
-        return self._search(entry, node) if entry is not None else ""
+        return search(entry, node) if entry is not None else ""
 
-    def _search(self, entry: ConnectionEntry, node: Node) -> str:
-        if node.kind in ("connection", "group"):
-            return self._label(entry, node).casefold()
-        record = self._record(entry, node)
-        if record is None:
-            return ""
-        if node.search is not None and node.search[0] == id(record):
-            return node.search[1]
-        text = search_text(node.kind, record, entry.cache)
-        node.search = (id(record), text)
-        return text
+    def pool_title(self, entry: ConnectionEntry) -> str:
+        return pool_title(entry)
 
     # -- connections ------------------------------------------------------------------------
 
@@ -416,10 +328,10 @@ class ResourceTreeModel(QAbstractItemModel):
             self._remove_object(entry, ref)
             entry.basis.pop(ref, None)
             return
-        basis = _basis(cache, record)
-        if ref in entry.placed and entry.basis.get(ref) == basis:
+        depends = basis(cache, record)
+        if ref in entry.placed and entry.basis.get(ref) == depends:
             return  # nothing its rows show or depend on changed (a description, say)
-        entry.basis[ref] = basis
+        entry.basis[ref] = depends
         kind = layout.object_kind(cls, record)
         if cls == "vm":
             entry.owners[record.get("guest_metrics", "")] = ref
@@ -442,11 +354,11 @@ class ResourceTreeModel(QAbstractItemModel):
             if node is not None:
                 if node.sort_key != sort_key or node.kind != kind:
                     self._resort(node, sort_key, kind)
-                    node.shown = self._shown(entry, node, record)
+                    node.shown = shown(entry, node, record)
                 else:
-                    shown = self._shown(entry, node, record)
-                    if shown != node.shown:
-                        node.shown = shown
+                    showing = shown(entry, node, record)
+                    if showing != node.shown:
+                        node.shown = showing
                         self._changed(node)
                 continue
             parent = self._parent_node(entry, pkey, depth)
@@ -454,17 +366,10 @@ class ResourceTreeModel(QAbstractItemModel):
                 continue
             node = Node(("obj", ref, pkey), kind, ref, entry.conn_id, label)
             node.sort_key = sort_key
-            node.shown = self._shown(entry, node, record)
+            node.shown = shown(entry, node, record)
             entry.nodes[node.key] = node
             entry.placed.setdefault(ref, {})[pkey] = node
             self._insert(parent, node)
-
-    @staticmethod
-    def _shown(entry: ConnectionEntry, node: Node, record: dict) -> tuple:
-        """Everything the row displays; a batch that leaves it equal needs no repaint."""
-        description = describe(node.kind, record, entry.cache)
-        return (record.get("name_label", ""), description.state, description.tooltip,
-                tuple(record.get("tags", ())), record.get("uuid", ""))
 
     @staticmethod
     def _inside(parent: Node, node: Node) -> bool:
@@ -625,21 +530,3 @@ class ResourceTreeModel(QAbstractItemModel):
     def object_count(self) -> int:
         return sum(len(e.placed) for e in self._conns.values())
 
-
-# What a row shows or where it goes depends on these fields of its record...
-_BASIS_FIELDS = ("name_label", "uuid", "power_state", "resident_on", "is_a_template",
-                 "is_a_snapshot", "is_default_template", "is_control_domain", "snapshot_of",
-                 "snapshot_time", "shared", "enabled", "address", "type", "physical_size",
-                 "physical_utilisation")
-# ... and on these records it points to (their identity changes when they change).
-_BASIS_LINKS = (("guest_metrics", "vm_guest_metrics"), ("metrics", "host_metrics"))
-
-
-def _basis(cache, record: dict) -> tuple:
-    """Everything a row depends on, cheap to compare: equal means nothing to redo."""
-    other = record.get("other_config", {})
-    linked = tuple(id(cache.record(cls, record.get(field, "")))
-                   for field, cls in _BASIS_LINKS if field in record)
-    return (tuple(record.get(f) for f in _BASIS_FIELDS), tuple(record.get("tags", ())),
-            other.get("folder"), other.get("HideFromXenCenter"), tuple(record.get("PBDs", ())),
-            linked)
