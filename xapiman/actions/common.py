@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from xapiman.actions import reasons
 from xapiman.actions.base import Action, ActionContext, Availability, Started, Target
+from xapiman.actions.prompts import Choice
 
 
 class ActionError(Exception):
@@ -46,9 +47,7 @@ class VmCall(Action):
         return result
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        chosen = self.runnable(targets)
-        if not chosen:
-            raise ActionError(self.can_run(targets).reason or f"{self.label}: nothing to do.")
+        chosen = runnable_or_raise(self, targets)
         if self.confirm:
             names = ", ".join(t.name() for t in chosen)
             question = self.confirm.format(names=names, count=len(chosen))
@@ -62,13 +61,29 @@ class VmCall(Action):
         return out
 
 
-def first_runnable(action: Action, targets: Sequence[Target]) -> Target:
-    """The first target `action` can run on; ActionError with the reason when there is none
+def runnable_or_raise(action: Action, targets: Sequence[Target]) -> list[Target]:
+    """The targets `action` can run on; ActionError with the reason when there are none
     (the selection may have changed since the menu was enabled)."""
     chosen = action.runnable(targets)
     if not chosen:
         raise ActionError(action.can_run(targets).reason or f"{action.label}: nothing to do.")
-    return chosen[0]
+    return chosen
+
+
+def first_runnable(action: Action, targets: Sequence[Target]) -> Target:
+    """The first target `action` can run on (ActionError as `runnable_or_raise`)."""
+    return runnable_or_raise(action, targets)[0]
+
+
+def picked(choices: Sequence[Choice], wanted: object, what: str) -> Choice:
+    """The choice the user (or a command-line option) named, by value or label; ActionError
+    when there is none by that name or it is greyed out."""
+    choice = next((c for c in choices if wanted in (c.value, c.label)), None)
+    if choice is None:
+        raise ActionError(f"There is no {what} named {wanted!r}.")
+    if not choice.enabled:
+        raise ActionError(f"'{choice.label}' cannot be chosen: {choice.reason}")
+    return choice
 
 
 def names_of(targets: Sequence[Target]) -> str:

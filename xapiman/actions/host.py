@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
-from xapiman.actions.common import ActionError, names_of
+from xapiman.actions.common import names_of, runnable_or_raise
 from xapiman.actions.placement import host_live
 from xapiman.actions.reasons import describe_busy
 
@@ -56,9 +56,7 @@ class HostAction(Action):
         return YES
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        chosen = self.runnable(targets)
-        if not chosen:
-            raise ActionError(self.can_run(targets).reason)
+        chosen = runnable_or_raise(self, targets)
         if self.question and not await ctx.prompter.confirm(
                 self.label, self.question.format(names=names_of(chosen)),
                 destroys=self.destroys, ok_label=self.label, danger=self.destructive):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xapiman.actions import reasons
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
-from xapiman.actions.common import ActionError
+from xapiman.actions.common import ActionError, first_runnable, picked
 from xapiman.actions.prompts import Choice, Field, Form
 
 NULL = "OpaqueRef:NULL"
@@ -132,10 +132,7 @@ class InsertCd(Action):
         return _drive_availability(target, "insert")
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        chosen = self.runnable(targets)
-        if not chosen:
-            raise ActionError(self.can_run(targets).reason)
-        target = chosen[0]
+        target = first_runnable(self, targets)
         drive = cd_drive(target)
         assert drive is not None
         choices = tuple(iso_choices(target))
@@ -149,12 +146,7 @@ class InsertCd(Action):
             ok_label="Insert"))
         if answers is None:
             return []
-        wanted = answers.get("iso")
-        choice = next((c for c in choices if wanted in (c.value, c.label)), None)
-        if choice is None:
-            raise ActionError(f"There is no ISO image named {wanted!r}.")
-        if not choice.enabled:
-            raise ActionError(f"'{choice.label}' cannot be inserted: {choice.reason}")
+        choice = picked(choices, answers.get("iso"), "ISO image")
         return [await ctx.start(f"Insert '{choice.label}' into '{target.name()}'", target,
                                 "VBD.insert", drive[0], choice.value)]
 
@@ -169,10 +161,7 @@ class EjectCd(Action):
         return _drive_availability(target, "eject")
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        chosen = self.runnable(targets)
-        if not chosen:
-            raise ActionError(self.can_run(targets).reason)
-        target = chosen[0]
+        target = first_runnable(self, targets)
         drive = cd_drive(target)
         assert drive is not None
         name = disc_name(target, drive[1])

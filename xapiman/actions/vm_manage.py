@@ -14,7 +14,7 @@ from xapiman.actions.base import (
     Target,
     register,
 )
-from xapiman.actions.common import ActionError, first_runnable
+from xapiman.actions.common import ActionError, first_runnable, picked, runnable_or_raise
 from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.actions.vm_power import RESUME, SUSPEND
 from xapiman.actions.vm_snapshots import destroy_vm_and_disks, vm_disks
@@ -45,12 +45,7 @@ class HostChoice(Action):
                                             default=default),), ok_label=self.label))
         if answers is None:
             return []
-        host = answers.get("host")
-        choice = next((c for c in choices if c.value == host or c.label == host), None)
-        if choice is None:
-            raise ActionError(f"There is no server named {host!r} in this pool.")
-        if not choice.enabled:
-            raise ActionError(f"'{target.name()}' cannot go to {choice.label}: {choice.reason}")
+        choice = picked(choices, answers.get("host"), "server in this pool")
         return [await ctx.start(f"{self.label} '{target.name()}' to {choice.label}", target,
                                 self.method, target.ref, choice.value, *self.extra_args())]
 
@@ -282,7 +277,7 @@ class SetFolder(Action):
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         first = first_runnable(self, targets).record() or {}
-        chosen = self.runnable(targets)
+        chosen = runnable_or_raise(self, targets)
         answers = await ctx.ask(Form("Move to Folder", "A path like /Production/Web; empty "
                                      "takes the objects out of their folder.", (
             Field("folder", "Folder", default=first.get("other_config", {}).get("folder", "")),),

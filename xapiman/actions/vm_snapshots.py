@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xapiman.actions import reasons
 from xapiman.actions.base import Action, ActionContext, Availability, Started, Target, register
-from xapiman.actions.common import ActionError, first_runnable
+from xapiman.actions.common import ActionError, first_runnable, runnable_or_raise
 from xapiman.actions.prompts import Choice, Field, Form
 
 NULL = "OpaqueRef:NULL"
@@ -158,9 +158,7 @@ class DeleteSnapshot(Action):
         return reasons.vm_operation(record, "destroy", on_snapshot=True)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
-        chosen = self.runnable(targets)
-        if not chosen:
-            raise ActionError(self.can_run(targets).reason)
+        chosen = runnable_or_raise(self, targets)
         destroys = []
         for target in chosen:
             disks = vm_disks(target)
