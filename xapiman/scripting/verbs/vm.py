@@ -1,4 +1,4 @@
-"""The verbs of `xapiman-cli`: stats, vm list and operations, profiles."""
+"""`xapiman-cli vm ...`: list VMs and run their everyday operations."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import json
 import sys
 
 from xapiman.actions import REGISTRY, ActionContext, Target
-from xapiman.actions.common import ActionError
-from xapiman.pools.profiles import Profile, ProfileError, ProfileStore
-from xapiman.pools.secrets import PasswordStore, SecretStoreError
 from xapiman.scripting import resolve
-from xapiman.scripting.connect import CliError, open_connection, password_for
+from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import TerminalPrompter, follow
-from xapiman.xapi.errors import XapiClientError
+from xapiman.scripting.tree import CommandTree
 from xapiman.xapi.records import VM
+
+VM_POWER = ("start", "shutdown", "reboot", "suspend", "resume", "pause", "unpause")
 
 POWER_ACTIONS = {
     ("start", False): "vm.start", ("shutdown", False): "vm.shutdown",
@@ -25,56 +24,50 @@ POWER_ACTIONS = {
 }
 
 
-def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    try:
-        if args.command == "profile":
-            return profile_command(parser, args)
-        if args.command == "vm" and not getattr(args, "vm_command", None):
-            parser.parse_args(["vm", "--help"])
-        opened = open_connection(args)
-        try:
-            if args.command == "stats":
-                return stats(opened, args)
-            if args.vm_command == "list":
-                return vm_list(opened.conn, args)
-            return vm_operation(opened.conn, args)
-        finally:
-            opened.conn.close()
-    except (CliError, ActionError, XapiClientError, ProfileError, SecretStoreError,
-            PermissionError, ValueError, TimeoutError) as exc:
-        print(f"xapiman-cli: {one_line(exc)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("xapiman-cli: interrupted", file=sys.stderr)
-        return 130
+def register(tree: CommandTree) -> None:
+    group = tree.group("vm", "list and operate VMs")
+    listing = tree.verb(group, "list", "name, uuid, power state, host, vCPUs, memory, IPs",
+                        vm_list)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    for verb in VM_POWER:
+        p = tree.verb(group, verb, f"{verb} a VM (by name or uuid)", vm_operation)
+        p.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+        if verb in ("shutdown", "reboot"):
+            p.add_argument("--force", action="store_true", help="hard shutdown / reboot")
+        task_options(p)
+    snap = tree.verb(group, "snapshot", "take a snapshot", vm_operation)
+    snap.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    snap.add_argument("--name", required=True, help="name of the snapshot")
+    snap.add_argument("--memory", action="store_true", help="include the memory (checkpoint)")
+    task_options(snap)
+    revert = tree.verb(group, "revert", "revert a VM to one of its snapshots", vm_operation)
+    revert.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot's name or uuid")
+    task_options(revert)
+    clone = tree.verb(group, "clone", "fast clone (copy-on-write disks)", vm_operation)
+    clone.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    clone.add_argument("--name", required=True, help="name of the new VM")
+    task_options(clone)
+    copy = tree.verb(group, "copy", "full copy into an SR", vm_operation)
+    copy.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    copy.add_argument("--name", required=True, help="name of the new VM")
+    copy.add_argument("--sr", required=True, metavar="SR", help="target SR (name or uuid)")
+    task_options(copy)
+    migrate = tree.verb(group, "migrate", "live-migrate to another host of the pool",
+                        vm_operation)
+    migrate.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    migrate.add_argument("--host", required=True, metavar="HOST", help="name or uuid")
+    task_options(migrate)
+    destroy = tree.verb(group, "destroy", "delete a VM and, unless --keep-disks, its disks",
+                        vm_operation)
+    destroy.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    destroy.add_argument("--keep-disks", action="store_true", help="keep the VM's disks")
+    task_options(destroy)
 
 
-def one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
-
-
-# -- stats and listing -------------------------------------------------------------------------
-
-
-def stats(opened, args) -> int:
-    cache = opened.conn.cache
-    counts = dict(sorted(cache.counts().items()))
-    doc = {
-        "connect_s": round(opened.connect_s, 4),
-        "load_s": round(opened.load_s, 4),
-        "objects": sum(counts.values()),
-        "transport": opened.conn.transport_name,
-        "counts": counts,
-    }
-    if args.json:
-        print(json.dumps(doc, indent=2))
-    else:
-        print(f"transport {doc['transport']}, connect {doc['connect_s']:.3f} s, "
-              f"load {doc['load_s']:.3f} s, {doc['objects']} objects")
-        for cls, n in counts.items():
-            print(f"  {cls:<20} {n}")
-    return 0
+def task_options(p: argparse.ArgumentParser) -> None:
+    """The options of every verb that starts a task."""
+    p.add_argument("--no-wait", action="store_true", help="print the task and return at once")
+    p.add_argument("--yes", action="store_true", help="do not ask before destructive steps")
 
 
 def vm_rows(cache) -> list[dict]:
@@ -91,8 +84,8 @@ def vm_rows(cache) -> list[dict]:
     return sorted(rows, key=lambda r: (r["name"].casefold(), r["uuid"]))
 
 
-def vm_list(conn, args) -> int:
-    rows = vm_rows(conn.cache)
+def vm_list(opened: Opened, args: argparse.Namespace) -> int:
+    rows = vm_rows(opened.conn.cache)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -107,7 +100,8 @@ def vm_list(conn, args) -> int:
 # -- operations --------------------------------------------------------------------------------
 
 
-def vm_operation(conn, args) -> int:
+def vm_operation(opened: Opened, args: argparse.Namespace) -> int:
+    conn = opened.conn
     cache = conn.cache
     verb = args.vm_command
     answers: dict = {}
@@ -156,36 +150,3 @@ def vm_operation(conn, args) -> int:
             print(created["uuid"] if created else result)
     return 0
 
-
-# -- profiles ----------------------------------------------------------------------------------
-
-
-def profile_command(parser, args) -> int:
-    store = ProfileStore()
-    profiles = store.load()
-    if store.load_error:
-        print(f"xapiman-cli: {store.load_error}", file=sys.stderr)
-    sub = args.profile_command
-    if sub in (None, "list"):
-        for p in profiles:
-            pin = p.pinned_fingerprint or "not pinned yet"
-            print(f"{p.name}\t{p.url}\tuser={p.user}\tcertificate={pin}")
-        return 0
-    if sub == "add":
-        profile = Profile(args.name, args.address, user=args.profile_user,
-                          use_tls=not args.plain_http)
-        store.add(profile)
-        if args.save_password:
-            PasswordStore().set(profile, password_for(args, None))
-        print(f"added profile {profile.name} ({profile.url})")
-        return 0
-    if sub == "remove":
-        removed = store.remove(args.name)
-        try:
-            PasswordStore().delete(removed)
-        except SecretStoreError:
-            pass
-        print(f"removed profile {removed.name}")
-        return 0
-    parser.parse_args(["profile", "--help"])
-    return 2

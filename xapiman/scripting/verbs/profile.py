@@ -1,0 +1,64 @@
+"""`xapiman-cli profile list|add|remove`: the saved connection profiles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.pools.secrets import PasswordStore, SecretStoreError
+from xapiman.scripting.connect import password_for
+from xapiman.scripting.tree import CommandTree
+
+
+def register(tree: CommandTree) -> None:
+    group = tree.group("profile", "list, add and remove connection profiles")
+    tree.verb(group, "list", "list the saved profiles", profile_list, online=False)
+    add = tree.verb(group, "add", "save a connection profile", profile_add, online=False)
+    add.add_argument("name", help="the profile's name")
+    add.add_argument("address", help="host, host:port or URL")
+    add.add_argument("--profile-user", dest="profile_user", default="root", metavar="USER")
+    add.add_argument("--plain-http", action="store_true", help="no TLS (labs only)")
+    add.add_argument("--save-password", action="store_true",
+                     help="store the password ($XAPIMAN_PASSWORD or a prompt) in the keyring")
+    remove = tree.verb(group, "remove", "delete a connection profile", profile_remove,
+                       online=False)
+    remove.add_argument("name", help="the profile's name")
+
+
+def _store() -> tuple[ProfileStore, list[Profile]]:
+    store = ProfileStore()
+    profiles = store.load()
+    if store.load_error:
+        print(f"xapiman-cli: {store.load_error}", file=sys.stderr)
+    return store, profiles
+
+
+def profile_list(args: argparse.Namespace) -> int:
+    _, profiles = _store()
+    for p in profiles:
+        pin = p.pinned_fingerprint or "not pinned yet"
+        print(f"{p.name}\t{p.url}\tuser={p.user}\tcertificate={pin}")
+    return 0
+
+
+def profile_add(args: argparse.Namespace) -> int:
+    store, _ = _store()
+    profile = Profile(args.name, args.address, user=args.profile_user,
+                      use_tls=not args.plain_http)
+    store.add(profile)
+    if args.save_password:
+        PasswordStore().set(profile, password_for(args, None))
+    print(f"added profile {profile.name} ({profile.url})")
+    return 0
+
+
+def profile_remove(args: argparse.Namespace) -> int:
+    store, _ = _store()
+    removed = store.remove(args.name)
+    try:
+        PasswordStore().delete(removed)
+    except SecretStoreError:
+        pass
+    print(f"removed profile {removed.name}")
+    return 0
