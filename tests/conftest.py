@@ -28,6 +28,16 @@ def pytest_runtest_makereport(item, call):
         )
 
 
+@pytest.fixture(autouse=True)
+def _private_config_dir(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Profiles and known hosts go to a folder of the test's own, never the user's (child
+    processes inherit it through the environment)."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XAPIMAN_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The read-only reference folder beside the repository (skips when absent)."""

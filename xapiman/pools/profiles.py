@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 import platformdirs
 import yaml
 
+from xapiman.i18n import translate
 from xapiman.pools.atomic import atomic_write_bytes
+from xapiman.xapi.endpoints import has_credentials, without_credentials
 
 SCHEMA_VERSION = 1
 FILE_NAME = "profiles.yaml"
@@ -180,6 +182,11 @@ def format_host(host: str) -> str:
 def parse_address(address: str) -> Endpoint:
     """Split a host, `host:port`, `[v6]:port` or `http(s)://` URL; raises ProfileError."""
     text = address.strip()
+    if has_credentials(text):
+        raise ProfileError(translate(
+            "Profiles", "the address must not contain a user name or password: put the user "
+            "name in the user field; the password is asked for and kept in the system keyring"),
+            field="address")
     if "://" in text:
         return _parse_url(text)
     if text.startswith("["):
@@ -244,6 +251,7 @@ def _check_hostname(host: str, address: str) -> str:
 
 
 def _address_error(address: str, reason: str) -> ProfileError:
+    address = without_credentials(address)
     if repr(address) not in reason:
         reason = f"{reason} (got {address!r})"
     return ProfileError(reason, field="address")

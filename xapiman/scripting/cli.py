@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
+from xapiman.i18n import translate
+from xapiman.scripting.terminal import safe_output
 from xapiman.scripting.tree import CommandTree, Verb, register_all
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(translate(
+            "Cli", "{text!r} is not a number of seconds above zero").format(text=text))
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,13 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="accept and print a certificate seen for the first time")
     conn.add_argument("--transport", choices=("auto", "jsonrpc", "xmlrpc"), default="auto",
                       help="wire protocol (default: JSON-RPC when the server has it)")
-    conn.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                      help="seconds to connect and load the pool (default 60)")
+    conn.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
+                      help="overall seconds to connect, log in and load the pool (default 60)")
     register_all(CommandTree(parser))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     verb: Verb | None = getattr(args, "verb", None)

@@ -1,12 +1,83 @@
-"""The command line's way of asking and of showing task progress."""
+"""The command line's way of asking, of showing task progress, and of writing text from the
+server to a terminal safely."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import time
-from typing import Any
+import unicodedata
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from xapiman.actions.prompts import Form
+
+# what a terminal would act on rather than show: C0 and C1 controls, DEL, and the Unicode
+# controls that reorder or hide text (bidirectional overrides, isolates)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                  "\u2066\u2067\u2068\u2069")
+_LAYOUT = frozenset("\n\t\r")
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _acts(ch: str) -> bool:
+    return ch in _BIDI or unicodedata.category(ch) == "Cc"
+
+
+def printable(text: object) -> str:
+    """`text` with every control character escaped (`\\x1b`, `\\n`, `\\u202e`): a name or
+    message from the server, safe to put in one cell or one line of terminal output."""
+    value = str(text)
+    if not any(_acts(ch) for ch in value):
+        return value
+    return "".join(_escaped(ch) if _acts(ch) else ch for ch in value)
+
+
+class SafeStream(io.TextIOBase):
+    """A text stream that escapes control characters on their way to `inner`, except the line
+    breaks, tabs and carriage returns the command line itself writes."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        if any(_acts(ch) and ch not in _LAYOUT for ch in text):
+            text = "".join(_escaped(ch) if _acts(ch) and ch not in _LAYOUT else ch
+                           for ch in text)
+        return self.inner.write(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", "utf-8")
+
+
+@contextlib.contextmanager
+def safe_output() -> Iterator[None]:
+    """While inside: everything printed to stdout and stderr has its control characters
+    escaped (names and messages come from the server, which may hold escape sequences)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        sys.stdout, sys.stderr = saved
 
 
 class TerminalPrompter:
@@ -32,8 +103,11 @@ class TerminalPrompter:
         return {f.key: f.default for f in form.fields}
 
 
-def follow(handle, title: str, *, stream=sys.stderr, timeout: float = 3600.0) -> object:
+def follow(handle, title: str, *, stream: TextIO | None = None,
+           timeout: float = 3600.0) -> object:
     """Wait for a task, drawing a progress bar on a terminal; returns its result."""
+    stream = sys.stderr if stream is None else stream
+    title = printable(title)
     tty = stream.isatty()
     deadline = time.monotonic() + timeout
     while not handle.done():

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from xapiman.i18n import translate
+
 DEFAULT_PORTS = {"https": 443, "http": 80}
+
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?P<userinfo>[^/?#]*)@")
+
+
+def has_credentials(text: str) -> bool:
+    """Whether an address carries a user name or password (`https://user:pw@host`)."""
+    return _USERINFO.match(text.strip()) is not None
+
+
+def without_credentials(text: str) -> str:
+    """`text` with any `user:password@` part replaced by `…@`: safe to show in a message."""
+    return _USERINFO.sub(lambda m: f"{m.group('scheme') or ''}…@", text.strip(), count=1)
+
+
+def credentials_refused() -> ValueError:
+    """The error for an address that carries a user name or password."""
+    return ValueError(translate(
+        "Endpoint", "the address must not contain a user name or password (user:password@): "
+        "give the user separately, and the password where it is asked for; a password in an "
+        "address ends up in shell histories and process lists"))
 
 
 @dataclass(frozen=True)
@@ -30,21 +53,27 @@ class Endpoint:
         """`https://h[:port][/path]`, `http://...`, or a bare `h[:port]` (meaning https).
 
         Raises:
-            ValueError: another scheme, or no host.
+            ValueError: another scheme, no host, or a user name / password in the address
+                (the message never repeats them).
         """
         text = url.strip()
+        if has_credentials(text):
+            raise credentials_refused()
         if "://" not in text:
             text = "https://" + text
         parts = urlsplit(text)
         scheme = parts.scheme.lower()
         if scheme not in DEFAULT_PORTS:
-            raise ValueError(f"unsupported scheme {parts.scheme!r} in {url!r}: use https or http")
+            raise ValueError(translate(
+                "Endpoint", "unsupported scheme {scheme!r} in {url!r}: use https or http").format(
+                    scheme=parts.scheme, url=text))
         if not parts.hostname:
-            raise ValueError(f"no host in {url!r}")
+            raise ValueError(translate("Endpoint", "no host in {url!r}").format(url=text))
         try:
             port = parts.port or DEFAULT_PORTS[scheme]
         except ValueError as exc:
-            raise ValueError(f"bad port in {url!r}") from exc
+            raise ValueError(translate("Endpoint", "bad port in {url!r}").format(url=text)) \
+                from exc
         path = parts.path if parts.path not in ("", "/") else ""
         return cls(scheme, parts.hostname, port, path)
 

@@ -10,7 +10,7 @@ import sys
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
-from xapiman.scripting.terminal import TerminalPrompter, follow
+from xapiman.scripting.terminal import TerminalPrompter, follow, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.xapi.records import VM
 
@@ -92,8 +92,10 @@ def vm_list(opened: Opened, args: argparse.Namespace) -> int:
     print(f"{'NAME':<28} {'UUID':<36} {'STATE':<9} {'HOST':<16} {'VCPUS':>5} "
           f"{'MEMORY':>8}  IPS")
     for r in rows:
-        print(f"{r['name'][:28]:<28} {r['uuid']:<36} {r['power_state']:<9} {r['host'][:16]:<16} "
-              f"{r['vcpus']:>5} {r['memory_mib']:>6}Mi  {', '.join(r['ips'])}")
+        name, host, uuid = printable(r["name"]), printable(r["host"]), printable(r["uuid"])
+        ips = printable(", ".join(r["ips"]))
+        print(f"{name[:28]:<28} {uuid:<36} {printable(r['power_state']):<9} {host[:16]:<16} "
+              f"{r['vcpus']:>5} {r['memory_mib']:>6}Mi  {ips}")
     return 0
 
 

@@ -1,0 +1,73 @@
+"""`xapiman-cli` facing wrong input and hostile names: one clear line, nothing echoed that
+should not be, nothing a terminal would act on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from xapiman.scripting.cli import main
+from xapiman.sim.testing import running_pool
+
+NOBODY = "http://127.0.0.1:9"  # the discard port: nothing listens there in the test machine
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with running_pool(hosts=1, vms=4) as p:
+        yield p
+
+
+def run_cli(capsys, monkeypatch, *argv: str, password: str = "") -> tuple[int, str, str]:
+    monkeypatch.setenv("XAPIMAN_PASSWORD", password)
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:
+        status = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-1", "soon"])
+def test_timeout_must_be_a_finite_number_above_zero(capsys, monkeypatch, value) -> None:
+    status, _, err = run_cli(capsys, monkeypatch, "--url", NOBODY, f"--timeout={value}",
+                            "stats")
+    assert status == 2
+    assert "--timeout" in err and "seconds above zero" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("url", ["https://root:hunter2@127.0.0.1:9",
+                                 "root:hunter2@127.0.0.1", "http://:hunter2@127.0.0.1:bad"])
+def test_a_password_in_the_url_is_refused_and_never_echoed(capsys, monkeypatch, url) -> None:
+    status, out, err = run_cli(capsys, monkeypatch, "--url", url, "stats")
+    assert status == 1
+    assert "must not contain a user name or password" in err
+    assert err.count("\n") == 1 and "hunter2" not in out + err
+    status, out, err = run_cli(capsys, monkeypatch, "profile", "add", "lab", url)
+    assert status == 1 and "user name or password" in err
+    assert "hunter2" not in out + err
+
+
+def test_names_from_the_server_cannot_drive_the_terminal(pool, capsys, monkeypatch) -> None:
+    vm = next(r for r, v in pool.db.all("VM").items()
+              if not (v["is_a_template"] or v["is_control_domain"] or v["is_a_snapshot"]))
+    hostile = "\x1b[2J\x1b]0;owned\x07evil\u202eexe.txt\nsecond line\x9b"
+    pool.db.update(vm, name_label=hostile)
+    connect = ("--url", pool.url, "--user", pool.user)
+    status, out, err = run_cli(capsys, monkeypatch, *connect, "vm", "list",
+                               password=pool.password)
+    assert status == 0, err
+    for control in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert control not in out + err
+    line = next(li for li in out.splitlines() if "evil" in li)
+    assert line.startswith("\\x1b[2J\\x1b]0;owned\\x07evil")
+    assert not any(li.startswith("second line") for li in out.splitlines())
+    status, out, err = run_cli(capsys, monkeypatch, *connect, "vm", "list", "--json",
+                               password=pool.password)
+    assert status == 0 and "\x1b" not in out
+    assert hostile in {row["name"] for row in json.loads(out)}  # JSON keeps the exact name
+    status, out, err = run_cli(capsys, monkeypatch, *connect, "vm", "start", "nope\x1b[2J",
+                               password=pool.password)
+    assert status == 1 and "\x1b" not in err and "nope" in err
