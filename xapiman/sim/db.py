@@ -15,34 +15,87 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from xapiman.sim.errors import Failure
-from xapiman.sim.model.spec import CLASS_BY_LOWER, MODEL
+from xapiman.sim.model.spec import CLASS_BY_LOWER, DATABASE_CLASSES, MODEL
 from xapiman.sim.model.values import NULL_REF
 
-# (class holding the ref, its field) -> (class of the target, set field on the target)
+# The relations xapi keeps (its datamodel's all_relations): (class holding the ref, its
+# field) -> (class of the target, set field on the target). The holding field is a ref, or a
+# set of refs for the many-to-many relations (host.updates <-> pool_update.hosts ...). Left
+# out: xapi's relations through fields it does not publish (PCI.attached_VMs ...).
 RELATIONS: dict[tuple[str, str], tuple[str, str]] = {
-    ("VBD", "VM"): ("VM", "VBDs"),
+    ("VM", "snapshot_of"): ("VM", "snapshots"),
+    ("VDI", "snapshot_of"): ("VDI", "snapshots"),
+    ("VM", "parent"): ("VM", "children"),
+    ("task", "subtask_of"): ("task", "subtasks"),
+    ("PIF", "bond_slave_of"): ("Bond", "slaves"),
+    ("Bond", "master"): ("PIF", "bond_master_of"),
+    ("VLAN", "tagged_PIF"): ("PIF", "VLAN_slave_of"),
+    ("tunnel", "access_PIF"): ("PIF", "tunnel_access_PIF_of"),
+    ("tunnel", "transport_PIF"): ("PIF", "tunnel_transport_PIF_of"),
+    ("PBD", "host"): ("host", "PBDs"),
+    ("PBD", "SR"): ("SR", "PBDs"),
     ("VBD", "VDI"): ("VDI", "VBDs"),
+    ("crashdump", "VDI"): ("VDI", "crash_dumps"),
+    ("VBD", "VM"): ("VM", "VBDs"),
+    ("crashdump", "VM"): ("VM", "crash_dumps"),
     ("VIF", "VM"): ("VM", "VIFs"),
     ("VIF", "network"): ("network", "VIFs"),
-    ("VDI", "SR"): ("SR", "VDIs"),
-    ("PBD", "SR"): ("SR", "PBDs"),
-    ("PBD", "host"): ("host", "PBDs"),
+    ("Cluster_host", "cluster"): ("Cluster", "cluster_hosts"),
     ("PIF", "host"): ("host", "PIFs"),
     ("PIF", "network"): ("network", "PIFs"),
-    ("host_cpu", "host"): ("host", "host_CPUs"),
-    ("VM", "resident_on"): ("host", "resident_VMs"),
+    ("VDI", "SR"): ("SR", "VDIs"),
+    ("VTPM", "VM"): ("VM", "VTPMs"),
     ("console", "VM"): ("VM", "consoles"),
-    ("VM", "snapshot_of"): ("VM", "snapshots"),
-    ("VM", "parent"): ("VM", "children"),
-    ("VDI", "snapshot_of"): ("VDI", "snapshots"),
-    ("task", "subtask_of"): ("task", "subtasks"),
-    ("Bond", "master"): ("PIF", "bond_master_of"),
-    ("PIF", "bond_slave_of"): ("Bond", "slaves"),
-    ("VLAN", "tagged_PIF"): ("PIF", "VLAN_slave_of"),
+    ("VM", "resident_on"): ("host", "resident_VMs"),
+    ("host_cpu", "host"): ("host", "host_CPUs"),
+    ("host_crashdump", "host"): ("host", "crashdumps"),
+    ("host_patch", "host"): ("host", "patches"),
+    ("host_patch", "pool_patch"): ("pool_patch", "host_patches"),
+    ("host", "updates"): ("pool_update", "hosts"),
+    ("VM", "protection_policy"): ("VMPP", "VMs"),
+    ("VM", "snapshot_schedule"): ("VMSS", "VMs"),
+    ("VM", "appliance"): ("VM_appliance", "VMs"),
+    ("PGPU", "GPU_group"): ("GPU_group", "PGPUs"),
+    ("VGPU", "GPU_group"): ("GPU_group", "VGPUs"),
+    ("VGPU", "type"): ("VGPU_type", "VGPUs"),
+    ("VGPU", "VM"): ("VM", "VGPUs"),
+    ("VGPU", "resident_on"): ("PGPU", "resident_VGPUs"),
+    ("PGPU", "supported_VGPU_types"): ("VGPU_type", "supported_on_PGPUs"),
+    ("PGPU", "enabled_VGPU_types"): ("VGPU_type", "enabled_on_PGPUs"),
+    ("GPU_group", "supported_VGPU_types"): ("VGPU_type", "supported_on_GPU_groups"),
+    ("GPU_group", "enabled_VGPU_types"): ("VGPU_type", "enabled_on_GPU_groups"),
+    ("PCI", "host"): ("host", "PCIs"),
+    ("PGPU", "host"): ("host", "PGPUs"),
+    ("VDI", "metadata_of_pool"): ("pool", "metadata_VDIs"),
+    ("SR", "introduced_by"): ("DR_task", "introduced_SRs"),
+    ("PVS_server", "site"): ("PVS_site", "servers"),
+    ("PVS_proxy", "site"): ("PVS_site", "proxies"),
+    ("PVS_cache_storage", "site"): ("PVS_site", "cache_storage"),
+    ("PUSB", "host"): ("host", "PUSBs"),
+    ("PUSB", "USB_group"): ("USB_group", "PUSBs"),
+    ("VUSB", "USB_group"): ("USB_group", "VUSBs"),
+    ("VUSB", "VM"): ("VM", "VUSBs"),
+    ("Feature", "host"): ("host", "features"),
+    ("network_sriov", "physical_PIF"): ("PIF", "sriov_physical_PIF_of"),
+    ("network_sriov", "logical_PIF"): ("PIF", "sriov_logical_PIF_of"),
+    ("Certificate", "host"): ("host", "certificates"),
+    ("VM", "groups"): ("VM_group", "VMs"),
+    ("Driver_variant", "driver"): ("Host_driver", "variants"),
+    ("Caller", "rate_limit"): ("Rate_limit", "callers"),
 }
-_RELATIONS_BY_CLASS: dict[str, list[tuple[str, str, str]]] = {}
+# Per holding class: (field, target class, set field on the target, whether the field is a set)
+_RELATIONS_BY_CLASS: dict[str, list[tuple[str, str, str, bool]]] = {}
 for (_cls, _field), (_target, _set) in RELATIONS.items():
-    _RELATIONS_BY_CLASS.setdefault(_cls, []).append((_field, _target, _set))
+    _many = MODEL[_cls].fields[_field].type.kind == "set"
+    _RELATIONS_BY_CLASS.setdefault(_cls, []).append((_field, _target, _set, _many))
+
+
+def _targets(value: object, many: bool) -> list:
+    """The refs a relation field holds (one ref, or a set of them)."""
+    if many:
+        return value if isinstance(value, list) else []
+    return [value]
+
 
 # Fields looked up by value often enough to keep an index: (class, field).
 INDEXED_FIELDS = {("VM", "scheduled_to_be_resident_on")}
@@ -138,7 +191,10 @@ class Database:
                 index.setdefault(new.get(field), set()).add(ref)
 
     def counts(self) -> dict[str, int]:
-        return {name.lower(): len(table) for name, table in self.tables.items()}
+        """Objects per database table (event.from's valid_ref_counts): every class xapi keeps
+        in its database, by lower-case name."""
+        tables = self.tables
+        return {name.lower(): len(tables[name]) for name in DATABASE_CLASSES}
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -156,8 +212,9 @@ class Database:
             self._index(cls, ref, None, record)
             self.stamps[ref] = Stamp(cls, gen, gen)
             self._touch(ref, gen)
-            for field, target, set_field in _RELATIONS_BY_CLASS.get(cls, ()):
-                self._link(target, record.get(field, NULL_REF), set_field, ref, gen)
+            for field, target, set_field, many in _RELATIONS_BY_CLASS.get(cls, ()):
+                for value in _targets(record.get(field, NULL_REF), many):
+                    self._link(target, value, set_field, ref, gen)
             self._changed()
             return ref
 
@@ -176,10 +233,15 @@ class Database:
             self._index(stamp.cls, ref, old, record)
             stamp.mtime = gen
             self._touch(ref, gen)
-            for field, target, set_field in _RELATIONS_BY_CLASS.get(stamp.cls, ()):
+            for field, target, set_field, many in _RELATIONS_BY_CLASS.get(stamp.cls, ()):
                 if field in changes and old.get(field) != record.get(field):
-                    self._unlink(target, old.get(field, NULL_REF), set_field, ref, gen)
-                    self._link(target, record.get(field, NULL_REF), set_field, ref, gen)
+                    before = _targets(old.get(field, NULL_REF), many)
+                    after = _targets(record.get(field, NULL_REF), many)
+                    for value in before:
+                        if value not in after:
+                            self._unlink(target, value, set_field, ref, gen)
+                    for value in after:
+                        self._link(target, value, set_field, ref, gen)
             self._changed()
             return record
 
@@ -194,8 +256,9 @@ class Database:
             self.recent.pop(ref, None)
             if stamp.cls not in NO_EVENTS:
                 self.tombstones[ref] = (stamp.cls, stamp.ctime, gen, record)
-            for field, target, set_field in _RELATIONS_BY_CLASS.get(stamp.cls, ()):
-                self._unlink(target, record.get(field, NULL_REF), set_field, ref, gen)
+            for field, target, set_field, many in _RELATIONS_BY_CLASS.get(stamp.cls, ()):
+                for value in _targets(record.get(field, NULL_REF), many):
+                    self._unlink(target, value, set_field, ref, gen)
             self._changed()
 
     def touch(self, ref: str) -> None:
@@ -260,11 +323,13 @@ class Database:
                 for ref, rec in table.items():
                     self._index(cls, ref, None, rec)
             for (cls, field), (target_cls, set_field) in RELATIONS.items():
+                many = MODEL[cls].fields[field].type.kind == "set"
                 derived: dict[str, list[str]] = {ref: [] for ref in self.tables[target_cls]}
                 for ref, rec in self.tables[cls].items():
-                    target = rec.get(field)
-                    if target in derived:
-                        derived[target].append(ref)
+                    for target in _targets(rec.get(field), many):
+                        refs = derived.get(target) if isinstance(target, str) else None
+                        if refs is not None and ref not in refs:
+                            refs.append(ref)
                 for target, refs in derived.items():
                     rec = self.tables[target_cls][target]
                     if rec.get(set_field) != refs:

@@ -8,24 +8,6 @@ from xapiman.sim.call import Call
 from xapiman.sim.errors import Failure, internal_error
 from xapiman.sim.model.spec import MODEL, MessageSpec
 
-# Fields a generic constructor needs (xapi lists them in each `create` description).
-MANDATORY = {
-    "VM": ("user_version", "is_a_template", "affinity", "memory_static_max", "memory_dynamic_max",
-           "memory_dynamic_min", "memory_static_min", "VCPUs_params", "VCPUs_max",
-           "VCPUs_at_startup", "actions_after_shutdown", "actions_after_reboot",
-           "actions_after_crash", "PV_bootloader", "PV_kernel", "PV_ramdisk", "PV_args",
-           "PV_bootloader_args", "PV_legacy_args", "HVM_boot_policy", "HVM_boot_params",
-           "platform", "PCI_bus", "other_config", "recommendations"),
-    "VDI": ("SR", "virtual_size", "type", "sharable", "read_only", "other_config"),
-    "VBD": ("VM", "VDI", "userdevice", "bootable", "mode", "type", "empty", "other_config",
-            "qos_algorithm_type", "qos_algorithm_params"),
-    "VIF": ("device", "network", "VM", "MAC", "MTU", "other_config", "qos_algorithm_type",
-            "qos_algorithm_params"),
-    "network": ("other_config",),
-    "PBD": ("host", "SR", "device_config"),
-    "console": ("other_config",),
-}
-
 
 def public(record: dict) -> dict:
     """A record as get_record answers it: option fields that are unset are left out."""
@@ -88,17 +70,21 @@ def run_implicit(call: Call, msg: MessageSpec, args: list[object]) -> object:
 
 def assert_mandatory(cls: str, args: dict) -> None:
     """xapi's error when a constructor record lacks one of the class's mandatory fields."""
-    for name in MANDATORY.get(cls, ()):
-        if name not in args:
+    for name, mandatory in MODEL[cls].constructor:
+        if mandatory and name not in args:
             raise internal_error(f"Server_error(Dispatcher_FieldNotFound, [{name}])")
 
 
-def create(call: Call, cls: str, args: dict) -> str:
-    """The generic constructor: mandatory fields checked, runtime fields ignored."""
+def constructor_values(cls: str, args: dict) -> dict:
+    """The members of a constructor record xapi reads: the class's constructor arguments
+    (mandatory ones checked); anything else in the record is ignored."""
     assert_mandatory(cls, args)
-    fields = MODEL[cls].fields
-    values = {k: v for k, v in args.items() if fields[k].qualifier != "RO/runtime"}
-    return call.db.create(cls, values)
+    return {name: args[name] for name, _mandatory in MODEL[cls].constructor if name in args}
+
+
+def create(call: Call, cls: str, args: dict) -> str:
+    """The generic constructor."""
+    return call.db.create(cls, constructor_values(cls, args))
 
 
 # -- get_all_records_where expressions: field "name" = "value", and, or, not, true, false -----

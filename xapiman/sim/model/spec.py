@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from xapiman.sim.model.tables import CLASSES, ENUMS
+from xapiman.sim.model.tables import CLASSES, ENUMS, ROLE_SETS
 from xapiman.sim.model.types import XType, parse_type
 from xapiman.sim.model.values import parse_default, zero
 
@@ -60,6 +60,7 @@ class MessageSpec:
     session: bool = True
     asynchronous: bool = False
     field: str | None = None
+    roles: tuple[str, ...] = ()
 
     @property
     def wire_name(self) -> str:
@@ -76,9 +77,20 @@ class MessageSpec:
 
 @dataclass
 class ClassSpec:
+    """One class: its fields and messages; `constructor` lists the fields the generic `create`
+    takes (name, mandatory); `in_database` whether xapi keeps its objects in the database
+    (record-only classes such as data_source are not)."""
+
     name: str
+    lifecycle: str = "Published_s"
     fields: dict[str, FieldSpec] = field(default_factory=dict)
     messages: dict[str, MessageSpec] = field(default_factory=dict)
+    constructor: tuple[tuple[str, bool], ...] = ()
+    in_database: bool = True
+
+    @property
+    def removed(self) -> bool:
+        return self.lifecycle == "Removed_s"
 
     def new_record(self) -> dict[str, object]:
         """A record with every field at its default."""
@@ -126,7 +138,18 @@ _NOT_ASYNC = {
     "VIF": {"set_locking_mode", "set_ipv4_allowed", "add_ipv4_allowed", "remove_ipv4_allowed",
             "set_ipv6_allowed", "add_ipv6_allowed", "remove_ipv6_allowed"},
     "network": {"add_purpose", "remove_purpose", "set_default_locking_mode"},
+    "auth": "*",
+    "data_source": "*",
+    "VMPP": "*",
+    "VMSS": {"snapshot_now", "set_retained_snapshots", "set_frequency", "set_schedule",
+             "set_last_run_time", "add_to_schedule", "remove_from_schedule", "set_type"},
+    "secret": {"introduce"},
 }
+
+# Classes whose objects xapi does not keep in its database (records returned by messages,
+# or kept elsewhere as messages are): no table, no events, not in valid_ref_counts.
+NOT_IN_DATABASE = frozenset({"auth", "event", "data_source", "sr_stat", "probe_result",
+                             "vdi_nbd_server_info", "message"})
 
 
 def _is_async(cls: str, name: str) -> bool:
@@ -138,7 +161,7 @@ _SESSION_FREE = {("session", "login_with_password"), ("session", "slave_local_lo
 
 
 def _custom(cls: str, item: tuple) -> MessageSpec:
-    name, result, lifecycle, params = item
+    name, result, lifecycle, params, roles = item
     session = bool(params) and params[0][1] == "session_id" and params[0][0] == "session ref"
     plist = params[1:] if session else params
     return MessageSpec(
@@ -150,13 +173,15 @@ def _custom(cls: str, item: tuple) -> MessageSpec:
         lifecycle=lifecycle,
         session=session and (cls, name) not in _SESSION_FREE,
         asynchronous=_is_async(cls, name),
+        roles=ROLE_SETS[roles],
     )
 
 
 _ACCESSOR_PREFIXES = ("get_", "set_", "add_to_", "remove_from_", "add_", "remove_")
 
 
-def _implicit(cls: str, name: str, lifecycle: str, fields: dict[str, FieldSpec]) -> MessageSpec:
+def _implicit(cls: str, name: str, lifecycle: str, fields: dict[str, FieldSpec],
+              roles: tuple[str, ...]) -> MessageSpec:
     self_p = ParamSpec("self", parse_type(f"{cls} ref"), True)
     string = parse_type("string")
     whole = {
@@ -172,7 +197,7 @@ def _implicit(cls: str, name: str, lifecycle: str, fields: dict[str, FieldSpec])
     if name in whole:
         params, result = whole[name]
         return MessageSpec(cls, name, name, params, parse_type(result), lifecycle,
-                           asynchronous=name in ("create", "destroy"))
+                           asynchronous=name in ("create", "destroy"), roles=roles)
     for prefix in _ACCESSOR_PREFIXES:
         fname = name[len(prefix):]
         if name.startswith(prefix) and fname in fields:
@@ -193,14 +218,15 @@ def _implicit(cls: str, name: str, lifecycle: str, fields: dict[str, FieldSpec])
                 assert t.item
                 params, result = (self_p, ParamSpec("value", t.item, True)), None
             return MessageSpec(cls, name, kind, params, result or parse_type("void"), lifecycle,
-                               field=fname)
+                               field=fname, roles=roles)
     raise ValueError(f"cannot derive implicit message {cls}.{name}")
 
 
 def _build() -> dict[str, ClassSpec]:
     model: dict[str, ClassSpec] = {}
     for cname, table in CLASSES.items():
-        spec = ClassSpec(cname)
+        spec = ClassSpec(cname, lifecycle=table["lifecycle"], constructor=table["constructor"],
+                         in_database=cname not in NOT_IN_DATABASE)
         for fname, ftype, qualifier, default, lifecycle in table["fields"]:
             t = parse_type(ftype)
             value = parse_default(default, t, ENUMS) if default is not None else zero(t, ENUMS)
@@ -208,11 +234,12 @@ def _build() -> dict[str, ClassSpec]:
         for item in table["messages"]:
             msg = _custom(cname, item)
             spec.messages[msg.name] = msg
-        for name, lifecycle in table["implicit"]:
-            spec.messages[name] = _implicit(cname, name, lifecycle, spec.fields)
-        if "get_all_records" in spec.messages and "get_all_records_where" not in spec.messages:
+        for name, lifecycle, roles in table["implicit"]:
+            spec.messages[name] = _implicit(cname, name, lifecycle, spec.fields, ROLE_SETS[roles])
+        records = spec.messages.get("get_all_records")
+        if records is not None and "get_all_records_where" not in spec.messages:
             spec.messages["get_all_records_where"] = _implicit(
-                cname, "get_all_records_where", "Published_s", spec.fields
+                cname, "get_all_records_where", records.lifecycle, spec.fields, records.roles
             )
         model[cname] = spec
     return model
@@ -239,4 +266,6 @@ def lookup(wire_name: str) -> MessageSpec | None:
     return None
 
 
-__all__ = ["ENUMS", "MODEL", "ClassSpec", "FieldSpec", "MessageSpec", "ParamSpec", "lookup"]
+DATABASE_CLASSES: tuple[str, ...] = tuple(name for name, spec in MODEL.items() if spec.in_database)
+
+__all__ = ["DATABASE_CLASSES", "ENUMS", "MODEL", "ClassSpec", "FieldSpec", "MessageSpec", "ParamSpec", "lookup"]
