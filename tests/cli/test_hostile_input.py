@@ -71,3 +71,22 @@ def test_names_from_the_server_cannot_drive_the_terminal(pool, capsys, monkeypat
     status, out, err = run_cli(capsys, monkeypatch, *connect, "vm", "start", "nope\x1b[2J",
                                password=pool.password)
     assert status == 1 and "\x1b" not in err and "nope" in err
+
+
+@pytest.mark.parametrize("transport", ["xmlrpc", "jsonrpc"])
+def test_vm_list_survives_odd_values_from_the_server(pool, capsys, monkeypatch,
+                                                      transport) -> None:
+    vms = [r for r, v in pool.db.all("VM").items()
+           if not (v["is_a_template"] or v["is_control_domain"] or v["is_a_snapshot"])]
+    odd = {"memory_static_max": float("inf"), "VCPUs_at_startup": float("nan")}
+    saved = {key: pool.db.get(vms[0])[key] for key in odd}
+    pool.db.update(vms[0], **odd)
+    pool.db.update(vms[1], memory_static_max=-(2**62), tags=["ok", 7])
+    try:
+        status, out, err = run_cli(capsys, monkeypatch, "--url", pool.url, "--user", pool.user,
+                                   "--transport", transport, "vm", "list",
+                                   password=pool.password)
+    finally:
+        pool.db.update(vms[0], **saved)
+    assert status == 0, err
+    assert pool.db.get(vms[0])["uuid"] in out and "Traceback" not in err

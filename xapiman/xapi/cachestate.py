@@ -215,11 +215,19 @@ def build_state(events: Iterable[Mapping[str, object]]) -> CacheState:
 
 def _group(table: Table, name: str) -> Index:
     groups: defaultdict[object, list[str]] = defaultdict(list)
-    for ref, target in zip(table, map(methodcaller("get", name), table.values())):  # noqa: B905
-        groups[target].append(ref)
+    try:
+        for ref, target in zip(table, map(methodcaller("get", name), table.values())):  # noqa: B905
+            groups[target].append(ref)
+    except TypeError:  # a list or a map where a ref belongs: index the refs only
+        groups.clear()
+        for ref, record in table.items():
+            target = record.get(name)
+            if isinstance(target, str):
+                groups[target].append(ref)
     for nothing in (NULL_REF, None, ""):
         groups.pop(nothing, None)
-    return {target: tuple(refs) for target, refs in groups.items()}  # type: ignore[misc]
+    return {target: tuple(refs) for target, refs in groups.items()  # type: ignore[misc]
+            if isinstance(target, str)}
 
 
 def diff_states(old: CacheState, new: CacheState, *, resync: bool) -> CacheChange:

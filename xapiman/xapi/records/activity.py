@@ -6,7 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from xapiman.xapi.errors import MalformedResponse, XapiError, error_from_description
-from xapiman.xapi.records.base import Record, register
+from xapiman.xapi.records.base import Record, as_text, register
 from xapiman.xapi.wire_xml import parse_value
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ class Task(Record):
 
     @property
     def error_info(self) -> list[str]:
-        return [str(e) for e in self.raw.get("error_info") or ()]
+        info = self.raw.get("error_info")
+        return [as_text(e) for e in info] if isinstance(info, list | tuple) else []
 
     @property
     def error(self) -> XapiError | None:

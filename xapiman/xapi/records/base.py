@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from xapiman.xapi.refs import NULL_REF
@@ -14,36 +15,68 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="Record")
 
 NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_LONGEST_NUMBER = 64  # characters: longer "numbers" are not parsed (int() of huge text is slow)
 
 
 def as_int(value: object, default: int = 0) -> int:
-    """An XAPI int: JSON-RPC sends a number, XML-RPC a decimal string."""
+    """An XAPI int: JSON-RPC sends a number, XML-RPC a decimal string. Anything that is not
+    a finite number (inf, nan, text, a list ...) gives `default`."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) else default
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) > _LONGEST_NUMBER:
+            return default
         try:
-            return int(value)
+            return int(text)
         except ValueError:
-            try:
-                return int(float(value))
-            except ValueError:
-                return default
+            number = as_float(text, math.nan)
+            return int(number) if math.isfinite(number) else default
     return default
 
 
 def as_float(value: object, default: float = 0.0) -> float:
+    """An XAPI float (a number, or a string over XML-RPC); `default` when not finite."""
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
         try:
-            return float(value)
+            number = float(value)
+        except OverflowError:  # an int beyond the range of floats
+            return default
+    elif isinstance(value, str) and len(value) <= _LONGEST_NUMBER:
+        try:
+            number = float(value)
         except ValueError:
             return default
-    return default
+    else:
+        return default
+    return number if math.isfinite(number) else default
+
+
+def as_text(value: object) -> str:
+    """A string field; other scalars as text, None and containers as ""."""
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, list | tuple | dict | set):
+        return ""
+    return str(value)
+
+
+def as_map(value: object) -> dict[str, str]:
+    """A (string -> string) map: other keys and values as text, anything else as {}."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {as_text(k): as_text(v) for k, v in value.items()}
+
+
+def as_strings(value: object) -> tuple[str, ...]:
+    """A string set or list: the strings in it (anything else is left out)."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
 def as_bool(value: object) -> bool:
@@ -122,33 +155,33 @@ class Record:
 
     @property
     def uuid(self) -> str:
-        return str(self.raw.get("uuid", ""))
+        return self._str("uuid")
 
     @property
     def name(self) -> str:
         """name_label (empty for classes without one)."""
-        return str(self.raw.get("name_label", ""))
+        return self._str("name_label")
 
     @property
     def description(self) -> str:
-        return str(self.raw.get("name_description", ""))
+        return self._str("name_description")
 
     @property
     def other_config(self) -> dict[str, str]:
-        return dict(self.raw.get("other_config") or {})
+        return self._map("other_config")
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(self.raw.get("tags") or ())
+        return as_strings(self.raw.get("tags"))
 
     @property
     def allowed_operations(self) -> frozenset[str]:
-        return frozenset(self.raw.get("allowed_operations") or ())
+        return frozenset(as_strings(self.raw.get("allowed_operations")))
 
     @property
     def current_operations(self) -> dict[str, str]:
         """task ref -> operation running on this object now."""
-        return dict(self.raw.get("current_operations") or {})
+        return self._map("current_operations")
 
     def can(self, operation: str) -> bool:
         """Whether xapi currently allows `operation` on this object (allowed_operations)."""
@@ -166,14 +199,17 @@ class Record:
         return as_bool(self.raw.get(name))
 
     def _str(self, name: str) -> str:
-        value = self.raw.get(name, "")
-        return value if isinstance(value, str) else str(value)
+        return as_text(self.raw.get(name))
 
     def _time(self, name: str) -> datetime.datetime | None:
         return as_time(self.raw.get(name))
 
     def _map(self, name: str) -> dict[str, str]:
-        return dict(self.raw.get(name) or {})
+        return as_map(self.raw.get(name))
+
+    def _refs(self, name: str) -> tuple[str, ...]:
+        """The refs in a ref-set field (the null ref and anything that is not one left out)."""
+        return tuple(ref for ref in as_strings(self.raw.get(name)) if as_ref(ref) is not None)
 
     def _one(self, kind: type[R], name: str) -> R | None:
         """The `kind` view of the object whose ref is in field `name`."""
@@ -182,7 +218,8 @@ class Record:
 
     def _many(self, kind: type[R], refs: Iterable[str]) -> list[R]:
         """`kind` views of `refs` that are in the cache, sorted by name then ref."""
-        views = [v for v in (self.cache.find(kind, r) for r in refs) if v is not None]
+        views = [v for v in (self.cache.find(kind, r) for r in refs if isinstance(r, str))
+                 if v is not None]
         views.sort(key=lambda v: (v.name.lower(), v.ref))
         return views
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xapiman.xapi.records.base import Record, as_int, register
+from xapiman.xapi.records.base import Record, as_int, as_ref, register
 
 if TYPE_CHECKING:
     from xapiman.xapi.records.network import PIF
@@ -112,7 +112,7 @@ class Host(Record):
     @property
     def is_coordinator(self) -> bool:
         pool = self.cache.pool
-        return pool is not None and pool.raw.get("master") == self.ref
+        return pool is not None and as_ref(pool.raw.get("master")) == self.ref
 
     @property
     def api_version(self) -> tuple[int, int]:

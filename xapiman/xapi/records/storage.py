@@ -65,7 +65,7 @@ class SR(Record):
         """The hosts connected to this SR (through its PBDs)."""
         from xapiman.xapi.records.host import Host
 
-        return self._many(Host, {p.raw.get("host", "") for p in self.pbds})
+        return self._many(Host, {p.raw.get("host") for p in self.pbds if isinstance(p.raw.get("host"), str)})
 
     @property
     def vdis(self) -> list[VDI]:
@@ -155,7 +155,7 @@ class VDI(Record):
         """The VMs this disk is plugged into (through VBDs)."""
         from xapiman.xapi.records.vm import VM
 
-        return self._many(VM, {v.raw.get("VM", "") for v in self.vbds})
+        return self._many(VM, {v.raw.get("VM") for v in self.vbds if isinstance(v.raw.get("VM"), str)})
 
 
 @register
