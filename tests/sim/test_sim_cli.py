@@ -173,6 +173,11 @@ def test_serving_a_database_dump(shared_dir):
         assert [h["address"] for h in host.values()] == [sim.url.split("//")[1]]
     finally:
         assert sim.stop() == 0
+    # the dump's VM protection policies are a class XAPI removed: said once, at start
+    warnings = sim.proc.stderr.read().splitlines()
+    assert [w for w in warnings if "not served" in w] == [
+        "xapiman-sim: Cowley-db.xml: not served: VMPP (2 rows: loaded, but XAPI removed the "
+        "class: its calls answer MESSAGE_REMOVED)"]
 
 
 def test_state_persists_across_runs(tmp_path):

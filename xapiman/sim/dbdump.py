@@ -20,8 +20,14 @@ log = logging.getLogger("xapiman.sim.dbdump")
 
 # Row attributes that are xapi's bookkeeping, not API fields.
 BOOKKEEPING = frozenset({"ref", "_ref", "__ctime", "__mtime"})
-# Tables whose rows die with xapi (never persisted; ignored should a dump carry any).
+# Tables whose rows die with xapi (never persisted; not loaded should a dump carry any).
 NOT_PERSISTED = frozenset({"session", "task", "event"})
+# Why the rows of a table are not served (as a phrase after "N rows: ").
+_NOT_A_CLASS = "not a class of the XAPI datamodel"
+_NOT_KEPT = "not kept across a restart of xapi"
+_NOT_A_TABLE = "not a database table of xapi"
+_BUILT_IN = "xapi's roles are built in: the simulator serves them"
+_REMOVED = "loaded, but XAPI removed the class: its calls answer MESSAGE_REMOVED"
 # The "many" side of every relation: recomputed from the "one" side after loading.
 DERIVED_SETS: dict[str, frozenset[str]] = {}
 for (_cls, _field), (_target, _set) in RELATIONS.items():
@@ -271,14 +277,36 @@ class _RowReader:
         return fields
 
 
-def load_tables(root: ET.Element, db: Database, problems: Problems) -> None:
-    """Create every row of every modelled table in `db`, refs as in the dump."""
+def unserved_reason(cls: str | None) -> str | None:
+    """Why the rows of a table of class `cls` (None: no such class) are not served, in part or
+    at all; None when they are."""
+    if cls is None:
+        return _NOT_A_CLASS
+    if cls in NOT_PERSISTED:
+        return _NOT_KEPT
+    if cls == "role":
+        return _BUILT_IN
+    spec = MODEL[cls]
+    if not spec.in_database and cls != "message":
+        return _NOT_A_TABLE
+    if spec.removed:
+        return _REMOVED
+    return None
+
+
+def load_tables(root: ET.Element, db: Database, problems: Problems) -> dict[str, tuple[int, str]]:
+    """Create every row of every table of the datamodel in `db`, refs as in the dump.
+
+    Returns the tables not served, or served in part: table name -> (rows, why)."""
+    unserved: dict[str, tuple[int, str]] = {}
     for table in root.iter("table"):
         name = table.get("name", "")
         cls = CLASS_BY_LOWER.get(name.lower())
-        if cls is None or cls in NOT_PERSISTED:
-            if len(table):
-                log.debug("table %s (%d rows) skipped: not simulated", name, len(table))
+        reason = unserved_reason(cls)
+        if reason is not None and len(table):
+            rows = unserved.get(name, (0, reason))[0] + len(table)
+            unserved[name] = (rows, reason)
+        if cls is None or reason not in (None, _REMOVED):
             continue
         reader = _RowReader(cls, problems)
         for row in table.iter("row"):
@@ -290,6 +318,16 @@ def load_tables(root: ET.Element, db: Database, problems: Problems) -> None:
                 problems.note(f"{cls} row with a duplicate ref skipped")
                 continue
             db.create(cls, reader.record(row), ref=ref)
+    return unserved
+
+
+def report_unserved(path: Path, unserved: dict[str, tuple[int, str]]) -> None:
+    """One warning line naming every table of the dump that is not served, or only in part."""
+    if not unserved:
+        return
+    parts = [f"{name} ({rows} row{'' if rows == 1 else 's'}: {why})"
+             for name, (rows, why) in sorted(unserved.items())]
+    log.warning("%s: not served: %s", path.name, "; ".join(parts))
 
 
 # -- making the loaded pool servable ----------------------------------------------------------
@@ -372,10 +410,11 @@ def drop_stale_operations(db: Database) -> None:
 def load_dump(path: str | Path) -> Database:
     """The pool recorded in a XAPI database dump, ready to be served by a Simulator.
 
-    Refs are kept as in the dump; fields the dump lacks get the datamodel defaults; tables of
-    classes the simulator does not model are skipped; the one-to-many sets are recomputed;
-    operations in flight are dropped and the VMs' allowed_operations follow the simulator's rules.
-    ValueError (with the reason) when `path` is not a dump.
+    Refs are kept as in the dump; fields the dump lacks get the datamodel defaults; every table
+    of the datamodel loads, and one warning line names the tables that are not served (rows of
+    an unknown class, sessions and tasks, classes XAPI removed); the relation sets are
+    recomputed; operations in flight are dropped and the VMs' allowed_operations follow the
+    simulator's rules. ValueError (with the reason) when `path` is not a dump.
     """
     path = Path(path)
     root = read_root(path)
@@ -383,7 +422,8 @@ def load_dump(path: str | Path) -> Database:
     problems = Problems()
     db = Database()
     with db.lock:
-        load_tables(root, db, problems)
+        unserved = load_tables(root, db, problems)
+        report_unserved(path, unserved)
         db.rebuild_relations()
         settle_pool(db, path)
         add_missing_metrics(db)
