@@ -440,20 +440,23 @@ def test_host_choices_grey_out_with_the_reason() -> None:
     pool, hosts, vm = placement_pool()
     conn = pool.conn()
     choices = host_choices(conn.cache.record("VM", vm), conn.cache, exclude_current=True)
-    assert [c.label for c in choices] == sorted(hosts)
+    # the suitable host first, then the others by name
+    assert [c.label for c in choices] == ["foxtrot", "alpha", "bravo", "charlie", "delta",
+                                          "echo"]
     by_name = {c.label: c for c in choices}
     assert {name: c.reason for name, c in by_name.items()} == {
         "alpha": "The VM is already on this server.",
         "bravo": "The server is in maintenance mode.",
         "charlie": "Not enough free memory: the VM needs 4.0 GiB, 2.0 GiB free.",
-        "delta": "The server cannot reach the storage of the VM's disks.",
+        "delta": "The server cannot reach the storage 'shared NFS'.",
         "echo": "The server is not reachable.",
         "foxtrot": "",
     }
     assert [c.label for c in choices if c.enabled] == ["foxtrot"]
     assert all(c.value == hosts[c.label] for c in choices)
     # free memory: total, less the host's overhead and what its VMs use (memory_actual)
-    assert by_name["foxtrot"].detail == "12.0 GiB free"
+    assert by_name["foxtrot"].detail.startswith("12.0 GiB free · Recommended: 8.0 GiB of "
+                                                "memory left after this VM")
     assert by_name["charlie"].detail == "2.0 GiB free"
 
 
@@ -505,11 +508,12 @@ def test_the_reasons_come_in_order() -> None:
     vm = pool.vm("app", ops=HALTED_OPS)
     pool.disk(vm, sr)
     conn = pool.conn()
-    reasons = [c.reason for c in host_choices(conn.cache.record("VM", vm), conn.cache,
-                                              exclude_current=False)]
+    reasons = [c.reason for c in sorted(host_choices(conn.cache.record("VM", vm), conn.cache,
+                                                     exclude_current=False),
+                                        key=lambda c: c.label)]
     assert reasons == ["The server is not reachable.", "The server is in maintenance mode.",
                        "Not enough free memory: the VM needs 2.0 GiB, 0.0 GiB free.",
-                       "The server cannot reach the storage of the VM's disks.", ""]
+                       "The server cannot reach the storage 'local'.", ""]
 
 
 def test_cd_drives_do_not_count_as_storage() -> None:

@@ -1,11 +1,30 @@
-"""Which hosts a VM could go to, and why not, from what the cache knows."""
+"""Which hosts a VM can go to, ranked best first, each with the reasons it can or cannot.
+
+The rating reads only the cache: a host is suitable when it is reachable, enabled, has the
+free memory the VM needs, at least as many CPUs as the VM has vCPUs, sees every SR holding the
+VM's disks and CDs, and is connected to every network of its interfaces. Suitable hosts are
+ranked by the memory they keep free after taking the VM, their vCPU commitment and, when the
+caller knows it, their current CPU load (a fraction 0..1 per host, e.g. from the host metrics;
+without it the load plays no part).
+
+Start On, Migrate, the New VM wizard and `xapiman-cli host recommend` all use `rank_hosts`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
 from xapiman.actions.prompts import Choice
+from xapiman.i18n import translate
 
 NULL = "OpaqueRef:NULL"
 GiB = 1024**3
+
+# weights of the ranking: memory left after placement (a fraction of the host's memory), the
+# CPU load (0..1) and vCPUs committed beyond the host's CPUs (per CPU)
+LOAD_WEIGHT = 0.6
+OVERCOMMIT_WEIGHT = 0.2
 
 
 def _int(value: object) -> int:
@@ -15,25 +34,39 @@ def _int(value: object) -> int:
         return 0
 
 
+def gib(value: int) -> str:
+    return translate("Placement", "{size} GiB").format(size=f"{value / GiB:.1f}")
+
+
+# -- what the cache says about memory, CPUs, storage and networks ----------------------------
+
+
 def vm_memory(record: dict, cache) -> int:
-    """Memory a VM uses or needs (bytes)."""
+    """Memory a VM uses or needs on a host (bytes): what it has now when it runs, else its
+    static maximum; plus its overhead."""
     metrics = cache.record("VM_metrics", record.get("metrics", NULL)) or {}
     actual = _int(metrics.get("memory_actual"))
+    overhead = _int(record.get("memory_overhead"))
     if record.get("power_state") in ("Running", "Paused") and actual:
-        return actual
-    return _int(record.get("memory_static_max"))
+        return actual + overhead
+    return _int(record.get("memory_static_max")) + overhead
+
+
+def host_memory_total(host_ref: str, cache) -> int:
+    host = cache.record("host", host_ref) or {}
+    metrics = cache.record("host_metrics", host.get("metrics", NULL)) or {}
+    return _int(metrics.get("memory_total"))
 
 
 def host_free_memory(host_ref: str, cache) -> int:
     """Estimated free memory of a host: total less its overhead and its resident VMs."""
     host = cache.record("host", host_ref) or {}
-    metrics = cache.record("host_metrics", host.get("metrics", NULL)) or {}
     used = _int(host.get("memory_overhead"))
     for vm_ref in host.get("resident_VMs", ()):
         vm = cache.record("VM", vm_ref)
         if vm is not None:
             used += vm_memory(vm, cache)
-    return _int(metrics.get("memory_total")) - used
+    return host_memory_total(host_ref, cache) - used
 
 
 def host_live(host_ref: str, cache) -> bool:
@@ -42,18 +75,40 @@ def host_live(host_ref: str, cache) -> bool:
     return bool(metrics.get("live", True))
 
 
-def gib(value: int) -> str:
-    return f"{value / GiB:.1f} GiB"
+def host_cpus(host: dict) -> int:
+    """The host's CPU count (cpu_info, else its host_CPU records); 0 when unknown."""
+    count = _int((host.get("cpu_info") or {}).get("cpu_count"))
+    return count or len(host.get("host_CPUs", ()))
+
+
+def host_vcpus_committed(host: dict, cache) -> int:
+    """vCPUs of the VMs resident on the host (its control domain too)."""
+    total = 0
+    for vm_ref in host.get("resident_VMs", ()):
+        vm = cache.record("VM", vm_ref) or {}
+        total += _int(vm.get("VCPUs_at_startup") or vm.get("VCPUs_max"))
+    return total
 
 
 def vm_srs(vm_record: dict, cache) -> set[str]:
-    """The SRs holding the VM's disks (not CD drives)."""
+    """The SRs a VM needs to boot: those of its disks and of the discs in its CD drives."""
     out = set()
     for vbd_ref in vm_record.get("VBDs", ()):
         vbd = cache.record("VBD", vbd_ref) or {}
-        vdi = cache.record("VDI", vbd.get("VDI", NULL)) if vbd.get("type") == "Disk" else None
-        if vdi is not None:
-            out.add(vdi.get("SR", NULL))
+        if vbd.get("empty"):
+            continue
+        vdi = cache.record("VDI", vbd.get("VDI", NULL))
+        if vdi is not None and cache.record("SR", vdi.get("SR", NULL)) is not None:
+            out.add(vdi["SR"])
+    return out
+
+
+def vm_networks(vm_record: dict, cache) -> set[str]:
+    out = set()
+    for vif_ref in vm_record.get("VIFs", ()):
+        vif = cache.record("VIF", vif_ref) or {}
+        if cache.record("network", vif.get("network", NULL)) is not None:
+            out.add(vif["network"])
     return out
 
 
@@ -66,25 +121,203 @@ def host_sees(host_ref: str, sr_ref: str, cache) -> bool:
     return False
 
 
-def host_choices(vm_record: dict, cache, *, exclude_current: bool) -> list[Choice]:
-    """Every host of the pool, greyed out with the reason where the VM cannot go."""
-    need = vm_memory(vm_record, cache)
-    current = vm_record.get("resident_on", NULL)
-    srs = vm_srs(vm_record, cache)
+def network_reaches(network_ref: str, host_ref: str, cache) -> bool:
+    """Whether the host can attach the network: a network with interfaces (PIFs) only where
+    it has one; a network without (a private one) only where the running VMs on it are."""
+    net = cache.record("network", network_ref) or {}
+    pifs = net.get("PIFs", ())
+    if pifs:
+        return any((cache.record("PIF", p) or {}).get("host") == host_ref for p in pifs)
+    if (net.get("other_config") or {}).get("assume_network_is_shared") == "true" \
+            or not net.get("managed", True):
+        return True
+    hosts = set()
+    for vif_ref in net.get("VIFs", ()):
+        vif = cache.record("VIF", vif_ref) or {}
+        owner = cache.record("VM", vif.get("VM", NULL)) or {}
+        if owner.get("power_state") == "Running":
+            hosts.add(owner.get("resident_on"))
+    return not hosts or host_ref in hosts
+
+
+# -- rating -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VmNeeds:
+    """What a VM asks of a host.
+
+    Attributes:
+        memory: bytes it needs; vcpus: its vCPUs at start-up.
+        srs: the SRs of its disks and CDs; networks: the networks of its interfaces.
+        current: the host it runs on now (NULL when none).
+    """
+
+    memory: int
+    vcpus: int = 1
+    srs: frozenset[str] = frozenset()
+    networks: frozenset[str] = frozenset()
+    current: str = NULL
+
+    @classmethod
+    def of_vm(cls, record: dict, cache) -> VmNeeds:
+        """The needs of an existing VM (to start it elsewhere or to migrate it)."""
+        return cls(vm_memory(record, cache),
+                   max(_int(record.get("VCPUs_at_startup") or record.get("VCPUs_max")), 1),
+                   frozenset(vm_srs(record, cache)), frozenset(vm_networks(record, cache)),
+                   str(record.get("resident_on") or NULL))
+
+
+@dataclass(frozen=True)
+class HostRating:
+    """One host's verdict for a VM.
+
+    Attributes:
+        ref, name: the host.
+        suitable: the VM can go there now.
+        reasons: why it cannot (every reason, most fundamental first); empty when suitable.
+        notes: facts behind the rank (memory left, CPUs, load).
+        free_memory: bytes free before the VM (never negative).
+        score: higher is better (only compared between suitable hosts).
+        load: the CPU load used for the rank (None when unknown).
+    """
+
+    ref: str
+    name: str
+    suitable: bool
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    free_memory: int = 0
+    score: float = 0.0
+    load: float | None = None
+    recommended: bool = field(default=False, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """The first reason it cannot take the VM ("" when it can)."""
+        return self.reasons[0] if self.reasons else ""
+
+    def explanation(self) -> str:
+        """One line: why not, or the facts that ranked it."""
+        if not self.suitable:
+            return " ".join(self.reasons)
+        text = "; ".join(self.notes)
+        if self.recommended:
+            return translate("Placement", "Recommended: {facts}.").format(facts=text)
+        return translate("Placement", "Suitable: {facts}.").format(facts=text)
+
+
+def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None,
+              reserved: int = 0, exclude_current: bool = False) -> HostRating:
+    """The verdict of one host for a VM with `needs`.
+
+    Args:
+        load: the host's current CPU load (0..1), None when unknown.
+        reserved: memory already promised on this host (earlier VMs of the same batch).
+        exclude_current: the VM's current host does not count (migration).
+    """
+    host = cache.record("host", host_ref) or {}
+    name = str(host.get("name_label") or host_ref)
+    free = host_free_memory(host_ref, cache) - reserved
+    reasons: list[str] = []
+    if exclude_current and host_ref == needs.current:
+        reasons.append(translate("Placement", "The VM is already on this server."))
+    if not host_live(host_ref, cache):
+        reasons.append(translate("Placement", "The server is not reachable."))
+    if not host.get("enabled", True):
+        reasons.append(translate("Placement", "The server is in maintenance mode."))
+    if host_ref != needs.current and free < needs.memory:
+        reasons.append(translate(
+            "Placement", "Not enough free memory: the VM needs {need}, {free} free.").format(
+                need=gib(needs.memory), free=gib(max(free, 0))))
+    cpus = host_cpus(host)
+    if cpus and needs.vcpus > cpus:
+        reasons.append(translate(
+            "Placement", "The VM has {vcpus} vCPUs, the server only {cpus} CPUs.").format(
+                vcpus=needs.vcpus, cpus=cpus))
+    for sr in sorted(needs.srs):
+        if not host_sees(host_ref, sr, cache):
+            sr_name = (cache.record("SR", sr) or {}).get("name_label", sr)
+            reasons.append(translate(
+                "Placement", "The server cannot reach the storage '{sr}'.").format(sr=sr_name))
+    for net in sorted(needs.networks):
+        if not network_reaches(net, host_ref, cache):
+            net_name = (cache.record("network", net) or {}).get("name_label", net)
+            reasons.append(translate(
+                "Placement", "The server is not connected to the network '{network}'.").format(
+                    network=net_name))
+    if reasons:
+        return HostRating(host_ref, name, False, tuple(reasons), (), max(free, 0), 0.0, load)
+    total = max(host_memory_total(host_ref, cache), 1)
+    left = free - (0 if host_ref == needs.current else needs.memory)
+    committed = host_vcpus_committed(host, cache) + (
+        0 if host_ref == needs.current else needs.vcpus)
+    notes = [translate("Placement", "{left} of memory left after this VM").format(
+        left=gib(max(left, 0)))]
+    score = left / total
+    if cpus:
+        notes.append(translate("Placement", "{committed} vCPUs on {cpus} CPUs").format(
+            committed=committed, cpus=cpus))
+        score -= OVERCOMMIT_WEIGHT * max(0.0, committed / cpus - 1.0)
+    if load is not None:
+        load = min(max(load, 0.0), 1.0)
+        notes.append(translate("Placement", "CPU load {load}%").format(load=round(load * 100)))
+        score -= LOAD_WEIGHT * load
+    return HostRating(host_ref, name, True, (), tuple(notes), max(free, 0), score, load)
+
+
+def rank_hosts(cache, needs: VmNeeds, *, load: Mapping[str, float] | None = None,
+               reserved: Mapping[str, int] | None = None, exclude_current: bool = False,
+               hosts: Collection[str] | None = None) -> list[HostRating]:
+    """Every host of the pool (or of `hosts`), suitable ones first, best first; the best one
+    is marked `recommended`. Unsuitable hosts follow by name.
+
+    Args:
+        load: CPU load per host ref (0..1) where known.
+        reserved: memory per host ref already promised to other new VMs.
+    """
+    load = load or {}
+    reserved = reserved or {}
+    refs = list(cache.records("host")) if hosts is None else list(hosts)
+    rated = [rate_host(ref, cache, needs, load=load.get(ref), reserved=reserved.get(ref, 0),
+                       exclude_current=exclude_current) for ref in refs]
+    good = sorted((r for r in rated if r.suitable), key=lambda r: (-r.score, r.name, r.ref))
+    bad = sorted((r for r in rated if not r.suitable), key=lambda r: (r.name, r.ref))
+    if good:
+        best = good[0]
+        good[0] = HostRating(best.ref, best.name, True, (), best.notes, best.free_memory,
+                             best.score, best.load, recommended=True)
+    return good + bad
+
+
+def recommended(ratings: list[HostRating]) -> HostRating | None:
+    return ratings[0] if ratings and ratings[0].suitable else None
+
+
+def spread(cache, needs: VmNeeds, count: int, *,
+           load: Mapping[str, float] | None = None) -> list[HostRating | None]:
+    """Homes for `count` identical new VMs: each goes to the best host once the memory of the
+    earlier ones is taken into account (None where no host can take one more)."""
+    reserved: dict[str, int] = {}
+    out: list[HostRating | None] = []
+    for _ in range(count):
+        best = recommended(rank_hosts(cache, needs, load=load, reserved=reserved))
+        out.append(best)
+        if best is not None:
+            reserved[best.ref] = reserved.get(best.ref, 0) + needs.memory
+    return out
+
+
+def host_choices(vm_record: dict, cache, *, exclude_current: bool,
+                 load: Mapping[str, float] | None = None) -> list[Choice]:
+    """Every host of the pool, best first; greyed out with the reason where the VM cannot go,
+    the facts of the rank as detail."""
+    needs = VmNeeds.of_vm(vm_record, cache)
     out = []
-    for ref, host in sorted(cache.records("host").items(), key=lambda kv: kv[1]["name_label"]):
-        free = host_free_memory(ref, cache)
-        reason = ""
-        if exclude_current and ref == current:
-            reason = "The VM is already on this server."
-        elif not host_live(ref, cache):
-            reason = "The server is not reachable."
-        elif not host.get("enabled", True):
-            reason = "The server is in maintenance mode."
-        elif free < need:
-            reason = f"Not enough free memory: the VM needs {gib(need)}, {gib(max(free, 0))} free."
-        elif any(not host_sees(ref, sr, cache) for sr in srs):
-            reason = "The server cannot reach the storage of the VM's disks."
-        out.append(Choice(host["name_label"], ref, enabled=not reason, reason=reason,
-                          detail=f"{gib(max(free, 0))} free"))
+    for rating in rank_hosts(cache, needs, load=load, exclude_current=exclude_current):
+        detail = translate("Placement", "{free} free").format(free=gib(rating.free_memory))
+        if rating.suitable:
+            detail = f"{detail} · {rating.explanation()}"
+        out.append(Choice(rating.name, rating.ref, enabled=rating.suitable,
+                          reason=rating.reason, detail=detail))
     return out
