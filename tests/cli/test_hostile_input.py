@@ -90,3 +90,59 @@ def test_vm_list_survives_odd_values_from_the_server(pool, capsys, monkeypatch,
         pool.db.update(vms[0], **saved)
     assert status == 0, err
     assert pool.db.get(vms[0])["uuid"] in out and "Traceback" not in err
+
+
+BILLION_LAUGHS = "version: 1\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+) + "profiles:\n- {name: x, address: h, options: {bomb: *i}}\n"
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("text", [
+    BILLION_LAUGHS,
+    "version: 1\nprofiles:\n- &me {name: x, address: h, options: {loop: *me}}\n",
+], ids=["billion-laughs", "self-reference"])
+def test_yaml_aliases_in_the_profiles_are_refused_at_once(capsys, monkeypatch, text,
+                                                          _private_config_dir) -> None:
+    (_private_config_dir / "profiles.yaml").write_text(text)
+    status, out, err = run_cli(capsys, monkeypatch, "profile", "list")
+    assert status == 0 and out == ""
+    assert "alias" in err and "line" in err and "Traceback" not in err
+    status, _, err = run_cli(capsys, monkeypatch, "--profile", "x", "stats")
+    assert status == 1 and "alias" in err and err.count("\n") == 1
+
+
+def test_a_profiles_file_that_is_a_folder_gives_one_line(capsys, monkeypatch,
+                                                         _private_config_dir) -> None:
+    (_private_config_dir / "profiles.yaml").mkdir()
+    for argv in (["profile", "add", "lab", "127.0.0.1"], ["--profile", "lab", "stats"]):
+        status, _, err = run_cli(capsys, monkeypatch, *argv)
+        assert status == 1, err
+        assert err.count("\n") == 1 and "profiles.yaml" in err and "Traceback" not in err
+
+
+def test_a_full_disk_gives_one_line_and_keeps_the_profiles(_private_config_dir) -> None:
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    first = subprocess.run([str(Path(sys.executable).parent / "xapiman-cli"), "profile", "add",
+                            "lab", "127.0.0.1"], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    before = (_private_config_dir / "profiles.yaml").read_bytes()
+
+    def tiny_disk() -> None:  # writes beyond 64 bytes fail, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+    full = subprocess.run([str(Path(sys.executable).parent / "xapiman-cli"), "profile", "add",
+                           "lab2", "127.0.0.2"], capture_output=True, text=True, timeout=60,
+                          preexec_fn=tiny_disk, env=os.environ)
+    assert full.returncode == 1
+    assert full.stderr.count("\n") == 1 and "Traceback" not in full.stderr
+    assert "Could not save the profiles" in full.stderr
+    assert (_private_config_dir / "profiles.yaml").read_bytes() == before

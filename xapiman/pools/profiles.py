@@ -388,6 +388,12 @@ def read_profiles(data: bytes, source: str = FILE_NAME) -> LoadResult:
     except UnicodeDecodeError as exc:
         return _fatal(f"{source}: the file is not UTF-8 text (bad byte at offset {exc.start})")
     try:
+        alias = _first_alias(text)
+        if alias is not None:
+            return _fatal(translate(
+                "Profiles", "{source}, line {line}: the alias *{name} is not accepted: write "
+                "each value out in full (aliases can make a small file expand without "
+                "end)").format(source=source, line=alias.start_mark.line + 1, name=alias.anchor))
         root, document = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return _fatal(_yaml_error_text(exc, source))
@@ -399,6 +405,14 @@ def read_profiles(data: bytes, source: str = FILE_NAME) -> LoadResult:
         return _fatal(f"{source}, line {_line(root)}: the file must be a mapping with 'version' "
                       f"and 'profiles' keys, not {_kind(document)}")
     return _read_document(document, _value_nodes(root), source)
+
+
+def _first_alias(text: str) -> yaml.AliasEvent | None:
+    """The first alias (`*name`) in a YAML text, found before anything is built from it."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event
+    return None
 
 
 def _compose(text: str) -> tuple[yaml.Node | None, Any]:

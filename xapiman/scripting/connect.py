@@ -87,6 +87,8 @@ def open_connection(args) -> Opened:
     if args.profile:
         store.load()
         profile = store.get(args.profile)
+        if profile is None and store.load_error:
+            raise CliError(store.load_error.replace("\n", " "))
         if profile is None:
             raise CliError(f"no profile named {args.profile!r} (see: xapiman-cli profile list)")
         url, user = profile.url, args.user or profile.user

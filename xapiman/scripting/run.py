@@ -12,8 +12,9 @@ from xapiman.scripting.connect import CliError, open_connection
 from xapiman.scripting.tree import OfflineRun, OnlineRun, Verb
 from xapiman.xapi.errors import XapiClientError
 
+# OSError: files the user owns (a profiles.yaml that is a folder, a full disk ...)
 REPORTED = (CliError, ActionError, XapiClientError, ProfileError, SecretStoreError,
-            PermissionError, ValueError, TimeoutError)
+            OSError, ValueError, TimeoutError)
 
 
 def run(verb: Verb, args: argparse.Namespace) -> int:

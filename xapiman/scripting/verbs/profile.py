@@ -26,12 +26,18 @@ def register(tree: CommandTree) -> None:
     remove.add_argument("name", help="the profile's name")
 
 
-def _store() -> tuple[ProfileStore, list[Profile]]:
+def _store(report: bool = True) -> tuple[ProfileStore, list[Profile]]:
     store = ProfileStore()
     profiles = store.load()
-    if store.load_error:
-        print(f"xapiman-cli: {store.load_error}", file=sys.stderr)
+    if report:
+        _report(store)
     return store, profiles
+
+
+def _report(store: ProfileStore) -> None:
+    """What was wrong with the file (after a change that worked: a failed one says it)."""
+    for line in (store.load_error or "").splitlines():
+        print(f"xapiman-cli: {line}", file=sys.stderr)
 
 
 def profile_list(args: argparse.Namespace) -> int:
@@ -43,10 +49,11 @@ def profile_list(args: argparse.Namespace) -> int:
 
 
 def profile_add(args: argparse.Namespace) -> int:
-    store, _ = _store()
+    store, _ = _store(report=False)
     profile = Profile(args.name, args.address, user=args.profile_user,
                       use_tls=not args.plain_http)
     store.add(profile)
+    _report(store)
     if args.save_password:
         PasswordStore().set(profile, password_for(args, None))
     print(f"added profile {profile.name} ({profile.url})")
@@ -54,8 +61,9 @@ def profile_add(args: argparse.Namespace) -> int:
 
 
 def profile_remove(args: argparse.Namespace) -> int:
-    store, _ = _store()
+    store, _ = _store(report=False)
     removed = store.remove(args.name)
+    _report(store)
     try:
         PasswordStore().delete(removed)
     except SecretStoreError:
