@@ -72,7 +72,7 @@ def wait_until(predicate, timeout: float = TIMEOUT) -> bool:
 
 
 @pytest.mark.parametrize("version", ["3.8", "3.3"])
-@pytest.mark.parametrize("encoding", [enc.RAW, enc.HEXTILE])
+@pytest.mark.parametrize("encoding", [enc.RAW, enc.HEXTILE, enc.ZRLE, enc.TIGHT])
 def test_capture_matches_the_servers_screen(screen, version, encoding) -> None:
     client, server = socket.socketpair()
     thread = threading.Thread(target=serve_rfb, args=(server, screen), kwargs={"version": version})

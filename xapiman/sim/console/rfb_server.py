@@ -7,7 +7,8 @@ It stands in for what XAPI's ``CONNECT /console`` tunnel reaches on a real host:
 * ``version="3.3"``: vncterm (PV text consoles, dom0).  Greets ``RFB 003.003``, accepts 3.3
   and 3.4 clients only, security None as a u32.
 
-Encodings: Raw and Hextile (the client's earliest-listed wins), DesktopSize, and QEMU's
+Encodings: Raw, Hextile, ZRLE and Tight (the client's earliest-listed wins; ZRLE and Tight for
+32-bit clients, Tight with JPEG when the client sends a quality level), DesktopSize, and QEMU's
 extended key event (-258, acknowledged the way QEMU does).  Client messages: SetPixelFormat,
 SetEncodings, FramebufferUpdateRequest, KeyEvent, PointerEvent, ClientCutText, QEMU's 255
 (extended key event, audio) and XenCenter's 254 (scan code).  A misbehaving client only ends
@@ -23,6 +24,7 @@ import socket
 import struct
 import threading
 
+from .compressed import TIGHT, ZRLE, TightEncoder, ZrleEncoder, supports
 from .encodings import (
     DESKTOP_SIZE,
     HEXTILE,
@@ -152,6 +154,8 @@ class _Session:
         self.viewer: int | None = None
         self.converter = PixelConverter(NATIVE)
         self.encoding = RAW
+        self.zrle: ZrleEncoder | None = None
+        self.tight: TightEncoder | None = None
         self.desktop_size = False
         self.client_size = screen.size
         self.seen_version = -1  # the screen version the client is known to show
@@ -253,11 +257,24 @@ class _Session:
             self.converter = PixelConverter(fmt)
         except ValueError as exc:
             raise ProtocolError(str(exc)) from None
+        for coder in (self.zrle, self.tight):
+            if coder is not None:
+                coder.converter = self.converter
+        if self.encoding in (ZRLE, TIGHT) and not supports(self.converter):
+            self.encoding = RAW
 
     def _set_encodings(self) -> None:
         (count,) = struct.unpack(">xH", self._recv(3))
         encodings = struct.unpack(f">{count}i", self._recv(4 * count))
-        self.encoding = next((e for e in encodings if e in (RAW, HEXTILE)), RAW)
+        known = (RAW, HEXTILE, ZRLE, TIGHT) if supports(self.converter) else (RAW, HEXTILE)
+        self.encoding = next((e for e in encodings if e in known), RAW)
+        if self.encoding == ZRLE and self.zrle is None:
+            self.zrle = ZrleEncoder(self.converter)
+        if self.encoding == TIGHT and self.tight is None:
+            self.tight = TightEncoder(self.converter)
+        if self.tight is not None:
+            levels = [e + 32 for e in encodings if -32 <= e <= -23]
+            self.tight.quality = levels[0] if levels else None
         self.desktop_size = DESKTOP_SIZE in encodings
         if QEMU_EXTENDED_KEY_EVENT in encodings:
             # QEMU acknowledges with an update of one pseudo-rectangle the size of the screen.
@@ -346,6 +363,10 @@ class _Session:
         return True
 
     def _encode(self, rect: Rect, bgrx: bytes) -> bytes:
+        if self.encoding == ZRLE and self.zrle is not None:
+            return self.zrle.encode(bgrx, rect[2], rect[3])
+        if self.encoding == TIGHT and self.tight is not None:
+            return self.tight.encode(bgrx, rect[2], rect[3])
         if self.encoding == HEXTILE:
             return encode_hextile(bgrx, rect[2], rect[3], self.converter)
         return encode_raw(bgrx, self.converter)
