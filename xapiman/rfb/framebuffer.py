@@ -1,8 +1,9 @@
 """The remote screen's pixels: one 32-bit word per pixel, laid out as Qt's RGB32 wants it.
 
-A pixel is the native-endian word 0x00RRGGBB (bytes B, G, R, X in memory on little-endian
-machines), which is the pixel format the client asks every server for, so wire pixels are
-copied as they come. The decoding thread writes rectangles under `lock`; a viewer reads under
+A pixel is the native-endian word 0xFFRRGGBB (bytes B, G, R, FF in memory on little-endian
+machines). The client asks every server for that layout, so wire pixels are copied as they
+come; the copy also sets the unused top byte, which Qt's RGB32 wants at 0xFF (scaled drawing
+reads it as alpha). The decoding thread writes rectangles under `lock`; a viewer reads under
 the same lock, which is only ever held for a copy, a fill or a move of pixels.
 """
 
@@ -18,6 +19,7 @@ from xapiman.rfb.errors import ProtocolError
 
 MAX_SIDE = 8192
 MAX_PIXELS = 8192 * 4320
+OPAQUE = np.uint32(0xFF000000)
 Pixels = npt.NDArray[np.uint32]
 
 
@@ -65,11 +67,11 @@ class Framebuffer:
         """Copy a (height, width) block of pixels to (x, y)."""
         height, width = block.shape
         with self.lock:
-            self.pixels[y:y + height, x:x + width] = block
+            np.bitwise_or(block, OPAQUE, out=self.pixels[y:y + height, x:x + width])
 
     def fill(self, x: int, y: int, width: int, height: int, pixel: int) -> None:
         with self.lock:
-            self.pixels[y:y + height, x:x + width] = pixel
+            self.pixels[y:y + height, x:x + width] = pixel | 0xFF000000
 
     def move(self, src_x: int, src_y: int, x: int, y: int, width: int, height: int) -> None:
         """Copy pixels within the screen (CopyRect); overlapping areas are handled."""
@@ -78,12 +80,12 @@ class Framebuffer:
                 self.pixels[src_y:src_y + height, src_x:src_x + width].copy()
 
     def snapshot(self) -> Pixels:
-        """A copy of every pixel."""
+        """A copy of every pixel, as 0x00RRGGBB words."""
         with self.lock:
-            return self.pixels.copy()
+            return self.pixels & np.uint32(0xFFFFFF)
 
     def bgrx(self) -> bytes:
-        """The screen as bytes B, G, R, X, row after row."""
+        """The screen as bytes B, G, R, 0, row after row."""
         return self.snapshot().astype("<u4").tobytes()
 
 
@@ -97,4 +99,4 @@ def check_size(width: int, height: int) -> None:
 
 def _blank(width: int, height: int) -> Pixels:
     check_size(width, height)
-    return np.zeros((height, width), dtype=np.uint32)
+    return np.full((height, width), OPAQUE, dtype=np.uint32)

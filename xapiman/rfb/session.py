@@ -300,9 +300,11 @@ class RfbSession:
         assert fb is not None
         damage: list[Rect] = []
         index = 0
+        unsolicited = count > 0  # QEMU acknowledges extended key events on its own
         while index < count:
             index += 1
             x, y, w, h, encoding = struct.unpack(">HHHHi", self.channel.read(12))
+            unsolicited = unsolicited and encoding == enc.QEMU_EXTENDED_KEY_EVENT
             if encoding == enc.LAST_RECT:
                 break
             if encoding < 0:
@@ -320,6 +322,8 @@ class RfbSession:
             if w and h:
                 damage.append((x, y, w, h))
         self.updates += 1
+        if unsolicited:
+            return
         with self._flow:
             self._outstanding = False
             self._shown = not self.options.wants_ack or not damage
