@@ -60,6 +60,7 @@ class Dispatcher:
             session = params[0] if isinstance(params[0], str) else ""
             self.sim.sessions.check(session)
             self.sim.assert_coordinator(host)
+            self.sim.sessions.assert_permitted(session, msg, args)
         if msg.lifecycle == "Removed_s":
             raise Failure("MESSAGE_REMOVED")
         if is_async and not msg.asynchronous:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from xapiman.sim import rbac
 from xapiman.sim.errors import Failure
 from xapiman.sim.events import Registration
 from xapiman.sim.model.values import now
 
 if TYPE_CHECKING:
+    from xapiman.sim.model.spec import MessageSpec
     from xapiman.sim.simulator import Simulator
 
 
@@ -20,29 +23,47 @@ class Sessions:
         self.sim = sim
         self.last_active: dict[str, float] = {}
         self.registrations: dict[str, Registration] = {}
+        # the permissions of sessions that are not the local superuser's
+        self.permissions: dict[str, frozenset[str]] = {}
 
-    def login(self, uname: str, pwd: str, originator: str, host: str) -> str:
+    def login(self, uname: str, pwd: str, originator: str, host: str,
+              subject: Callable[[str], dict[str, object]] | None = None) -> str:
+        """A new session for the local superuser, or for a directory user when `subject`
+        (which gives the session's RBAC fields, or fails) is given."""
         config = self.sim.config
-        if uname != config.user or pwd != config.password:
+        fields: dict[str, object] = {"is_local_superuser": True, "auth_user_name": uname,
+                                     "rbac_permissions": []}
+        try:
+            if pwd != config.password or (uname != config.user and subject is None):
+                raise Failure("SESSION_AUTHENTICATION_FAILED", uname, "Authentication failure")
+            if uname != config.user and subject is not None:
+                fields = subject(uname)
+        except Failure:
             if config.auth_failure_delay > 0:
                 time.sleep(config.auth_failure_delay)
-            raise Failure("SESSION_AUTHENTICATION_FAILED", uname, "Authentication failure")
+            raise
         stamp = now()
         ref = self.sim.db.create(
             "session",
-            {
-                "this_host": host,
-                "last_active": stamp,
-                "validation_time": stamp,
-                "pool": False,
-                "is_local_superuser": True,
-                "auth_user_name": uname,
-                "originator": originator,
-                "rbac_permissions": [],
-            },
+            {"this_host": host, "last_active": stamp, "validation_time": stamp, "pool": False,
+             "originator": originator, **fields},
         )
+        if not fields["is_local_superuser"]:
+            self.permissions[ref] = frozenset(fields["rbac_permissions"])  # type: ignore[arg-type]
         self.last_active[ref] = time.monotonic()
         return ref
+
+    def assert_permitted(self, ref: str, msg: MessageSpec, args: list[object]) -> None:
+        """RBAC_PERMISSION_DENIED [permission, why] when the session may not make this call."""
+        allowed = self.permissions.get(ref)
+        if allowed is None:
+            return
+        permission = rbac.permission_of_call(msg.cls, msg.name, args)
+        if permission not in allowed:
+            holders = rbac.roles().role_names_with(permission)
+            raise Failure("RBAC_PERMISSION_DENIED", permission,
+                          f"No permission in user session. (Roles with this permission: "
+                          f"{holders})")
 
     def check(self, ref: str) -> None:
         """SESSION_INVALID [ref] unless `ref` is a live session; refreshes its activity."""
@@ -62,6 +83,7 @@ class Sessions:
                 self.sim.db.destroy(ref)
         self.last_active.pop(ref, None)
         self.registrations.pop(ref, None)
+        self.permissions.pop(ref, None)
 
     def expire_all(self) -> None:
         """Every session ends (a fault for tests, and what a coordinator change does)."""

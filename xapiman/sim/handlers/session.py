@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xapiman.sim.call import Call
 from xapiman.sim.errors import Failure
+from xapiman.sim.handlers.rbac import login_subject
 from xapiman.sim.handlers.registry import handler
 
 
@@ -13,7 +14,8 @@ def login_with_password(call: Call, uname: str, pwd: str, version: str = "1.1",
     sim = call.sim
     if call.host != sim.coordinator:
         raise Failure("HOST_IS_SLAVE", sim.db.get(sim.coordinator, "host")["address"])
-    return sim.sessions.login(uname, pwd, originator, call.host)
+    return sim.sessions.login(uname, pwd, originator, call.host,
+                              subject=lambda name: login_subject(call, name))
 
 
 @handler("session", "slave_local_login_with_password")
