@@ -60,3 +60,71 @@ def test_host_recommend_explains_each_host(pool):
     finally:
         db.update(db.get(small, "host")["metrics"], memory_total=256 * GiB)
         db.update(maint, enabled=True)
+
+
+def vm_records(pool, prefix: str) -> dict[str, dict]:
+    return {v["name_label"]: v for v in pool.db.all("VM").values()
+            if v["name_label"].startswith(prefix) and not v["is_a_template"]}
+
+
+def test_vm_new_makes_what_the_options_say(pool):
+    db = pool.db
+    result = cli(pool, "vm", "new", "--template", "Debian Bookworm 12", "--name", "cli-one",
+                 "--description", "from the command line", "--cpus", "4",
+                 "--cores-per-socket", "2", "--memory", "3GiB", "--disk", "12GiB",
+                 "--disk", "2GiB@iSCSI virtual disk storage", "--network", "DMZ (VLAN 100)",
+                 "--network", "Pool-wide network associated with eth1=02:11:22:33:44:55",
+                 "--iso", "debian-12.5.0-amd64-netinst.iso", "--host", "xcp-host-02",
+                 "--start")
+    assert result.returncode == 0, result.stderr
+    uuid = result.stdout.strip()
+    vm = db.get(db.by_uuid("VM", uuid), "VM")
+    assert vm["name_label"] == "cli-one" and vm["power_state"] == "Running"
+    assert db.get(vm["resident_on"], "host")["name_label"] == "xcp-host-02"
+    assert (vm["VCPUs_max"], vm["platform"]["cores-per-socket"]) == (4, "2")
+    assert vm["memory_static_max"] == vm["memory_dynamic_min"] == 3 * GiB
+    disks, cds = [], []
+    for vbd in vm["VBDs"]:
+        rec = db.get(vbd, "VBD")
+        if rec["type"] == "CD":
+            cds.append(db.get(rec["VDI"], "VDI")["name_label"])
+        else:
+            vdi = db.get(rec["VDI"], "VDI")
+            disks.append((vdi["virtual_size"], db.get(vdi["SR"], "SR")["name_label"]))
+    assert sorted(disks) == [(2 * GiB, "iSCSI virtual disk storage"),
+                             (12 * GiB, "NFS virtual disk storage")]
+    assert cds == ["debian-12.5.0-amd64-netinst.iso"]
+    vifs = sorted((db.get(v, "VIF")["device"], db.get(db.get(v, "VIF")["network"])["name_label"],
+                   db.get(v, "VIF")["MAC"]) for v in vm["VIFs"])
+    assert vifs[0][:2] == ("0", "DMZ (VLAN 100)")
+    assert vifs[1] == ("1", "Pool-wide network associated with eth1", "02:11:22:33:44:55")
+
+
+def test_vm_new_count_places_each_and_reports(pool):
+    dry = cli(pool, "vm", "new", "--template", "Other install media", "--name", "batch-{n}",
+              "--count", "5", "--memory", "1GiB", "--start", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    planned = dict(line.split() for line in dry.stdout.splitlines() if line.startswith("  "))
+    assert set(planned) == {f"batch-{n}" for n in range(1, 6)}
+    assert not vm_records(pool, "batch-")  # a dry run makes nothing
+    result = cli(pool, "vm", "new", "--template", "Other install media", "--name", "batch-{n}",
+                 "--count", "5", "--memory", "1GiB", "--start", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["name"] for r in rows] == [f"batch-{n}" for n in range(1, 6)]
+    assert all(r["status"] == "success" for r in rows)
+    assert "5 of 5 VMs created." in result.stderr
+    made = vm_records(pool, "batch-")
+    for name, vm in made.items():
+        assert pool.db.get(vm["resident_on"], "host")["name_label"] == planned[name]
+
+
+def test_vm_new_refuses_a_bad_plan_with_every_reason(pool):
+    result = cli(pool, "vm", "new", "--template", "Debian Bookworm 12", "--name", "bad",
+                 "--cpus", "99", "--network", "DMZ (VLAN 100)=ff:ff:ff:ff:ff:ff")
+    assert result.returncode == 1
+    assert "The template allows 1 to 32 vCPUs." in result.stderr
+    assert "multicast" in result.stderr
+    missing = cli(pool, "vm", "new", "--template", "No such template", "--name", "x")
+    assert missing.returncode == 1 and "no template named" in missing.stderr
+    assert not vm_records(pool, "bad")

@@ -17,7 +17,7 @@ class Question:
     """One thing the code under test asked.
 
     Attributes:
-        kind: "confirm" or "ask".
+        kind: "confirm", "ask" or "edit".
         title: the question's title (the form's title for "ask").
         text: the question's text.
         destroys, ok_label, danger: as passed to `confirm` (or taken from the form).
@@ -75,6 +75,16 @@ class ScriptedPrompter(Prompter):
                 raise AssertionError(f"the answer to the form {form.title!r} has keys the form "
                                      f"does not ask for: {sorted(unknown)}")
         return answer
+
+    async def edit(self, draft: Any, target: Any) -> Any | None:
+        """An "edit" question: the answer is the plan to return (or None), or a callable that
+        gets the Question (whose `form` is None and `text` the draft's type) and the draft."""
+        question = Question("edit", type(draft).__name__, type(draft).__name__)
+        self.asked.append(question)
+        if not self.answers:
+            raise AssertionError(f"unexpected question (edit): {question.title!r}")
+        answer = self.answers.popleft()
+        return answer(question, draft) if callable(answer) else answer
 
     def _next(self, question: Question) -> Any:
         self.asked.append(question)

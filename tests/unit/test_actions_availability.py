@@ -252,6 +252,9 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("object.tags", dict(snapshot=True), OK),
     ("object.folder", dict(template=True), OK),
     ("object.folder", dict(power="Paused"), OK),
+    # new VM: from any VM of a pool that has templates
+    ("vm.new", dict(template=True, ops=TEMPLATE_OPS), OK),
+    ("vm.new", dict(power="Running", ops=RUNNING_OPS), "The pool has no templates."),
 ]
 
 
@@ -397,9 +400,14 @@ OTHER_CLASS_CASES = [(a, cls) for a, x in sorted(REGISTRY.items())
 OTHER_CLASS_STATE = {"host.maintenance_exit": {"enabled": False}}
 
 
+# actions that need more of the pool than the selected object
+POOL_NEEDS = {"vm.new": lambda pool: pool.vm("Debian 12", template=True)}
+
+
 @pytest.mark.parametrize(("action_id", "cls"), OTHER_CLASS_CASES)
 def test_other_classes(action_id: str, cls: str) -> None:
     pool = Pool()
+    POOL_NEEDS.get(action_id, lambda pool: None)(pool)
     ref = pool.add({"sr": "SR", "vdi": "VDI"}.get(cls, cls), name_label="thing", tags=[],
                    other_config={}, **OTHER_CLASS_STATE.get(action_id, {}))
     assert available(action_id, pool, (cls, ref)) == OK

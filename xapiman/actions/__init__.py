@@ -3,7 +3,14 @@
 Importing this package registers every action in `base.REGISTRY`.
 """
 
-from xapiman.actions import host, vm_cd, vm_manage, vm_power, vm_snapshots  # noqa: F401
+from xapiman.actions import (  # noqa: F401
+    host,
+    vm_cd,
+    vm_create,
+    vm_manage,
+    vm_power,
+    vm_snapshots,
+)
 from xapiman.actions.base import REGISTRY, Action, ActionContext, Availability, Target
 
 __all__ = ["REGISTRY", "Action", "ActionContext", "Availability", "Target"]

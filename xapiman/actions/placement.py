@@ -13,7 +13,7 @@ Start On, Migrate, the New VM wizard and `xapiman-cli host recommend` all use `r
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xapiman.actions.prompts import Choice
 from xapiman.i18n import translate
@@ -180,6 +180,9 @@ class HostRating:
         free_memory: bytes free before the VM (never negative).
         score: higher is better (only compared between suitable hosts).
         load: the CPU load used for the rank (None when unknown).
+        kinds: what each reason is about, in the same order: "current", "offline",
+            "disabled", "memory", "cpus", "storage", "network". Storage and networks are
+            lasting obstacles; the others may pass.
     """
 
     ref: str
@@ -191,6 +194,11 @@ class HostRating:
     score: float = 0.0
     load: float | None = None
     recommended: bool = field(default=False, compare=False)
+    kinds: tuple[str, ...] = ()
+
+    def blocked_by(self, *kinds: str) -> list[str]:
+        """The reasons of these kinds."""
+        return [r for r, k in zip(self.reasons, self.kinds, strict=False) if k in kinds]
 
     @property
     def reason(self) -> str:
@@ -207,51 +215,76 @@ class HostRating:
         return translate("Placement", "Suitable: {facts}.").format(facts=text)
 
 
+@dataclass(frozen=True)
+class HostFacts:
+    """What a host has already: free memory (bytes, may be negative when overcommitted) and
+    the vCPUs of the VMs on it. `taking(needs)` is the same host once a VM arrived."""
+
+    free: int
+    committed: int
+
+    @classmethod
+    def of(cls, host_ref: str, cache) -> HostFacts:
+        host = cache.record("host", host_ref) or {}
+        return cls(host_free_memory(host_ref, cache), host_vcpus_committed(host, cache))
+
+    def taking(self, needs: VmNeeds) -> HostFacts:
+        return HostFacts(self.free - needs.memory, self.committed + needs.vcpus)
+
+
 def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None,
-              reserved: int = 0, exclude_current: bool = False) -> HostRating:
+              facts: HostFacts | None = None, exclude_current: bool = False) -> HostRating:
     """The verdict of one host for a VM with `needs`.
 
     Args:
         load: the host's current CPU load (0..1), None when unknown.
-        reserved: memory already promised on this host (earlier VMs of the same batch).
+        facts: the host's free memory and vCPUs when known better than from the cache
+            (counting the earlier VMs of a batch); read from the cache otherwise.
         exclude_current: the VM's current host does not count (migration).
     """
     host = cache.record("host", host_ref) or {}
     name = str(host.get("name_label") or host_ref)
-    free = host_free_memory(host_ref, cache) - reserved
+    facts = facts or HostFacts.of(host_ref, cache)
+    free = facts.free
     reasons: list[str] = []
+    kinds: list[str] = []
+
+    def refuse(kind: str, text: str) -> None:
+        kinds.append(kind)
+        reasons.append(text)
+
     if exclude_current and host_ref == needs.current:
-        reasons.append(translate("Placement", "The VM is already on this server."))
+        refuse("current", translate("Placement", "The VM is already on this server."))
     if not host_live(host_ref, cache):
-        reasons.append(translate("Placement", "The server is not reachable."))
+        refuse("offline", translate("Placement", "The server is not reachable."))
     if not host.get("enabled", True):
-        reasons.append(translate("Placement", "The server is in maintenance mode."))
+        refuse("disabled", translate("Placement", "The server is in maintenance mode."))
     if host_ref != needs.current and free < needs.memory:
-        reasons.append(translate(
+        refuse("memory", translate(
             "Placement", "Not enough free memory: the VM needs {need}, {free} free.").format(
                 need=gib(needs.memory), free=gib(max(free, 0))))
     cpus = host_cpus(host)
     if cpus and needs.vcpus > cpus:
-        reasons.append(translate(
+        refuse("cpus", translate(
             "Placement", "The VM has {vcpus} vCPUs, the server only {cpus} CPUs.").format(
                 vcpus=needs.vcpus, cpus=cpus))
     for sr in sorted(needs.srs):
         if not host_sees(host_ref, sr, cache):
             sr_name = (cache.record("SR", sr) or {}).get("name_label", sr)
-            reasons.append(translate(
+            refuse("storage", translate(
                 "Placement", "The server cannot reach the storage '{sr}'.").format(sr=sr_name))
     for net in sorted(needs.networks):
         if not network_reaches(net, host_ref, cache):
             net_name = (cache.record("network", net) or {}).get("name_label", net)
-            reasons.append(translate(
+            refuse("network", translate(
                 "Placement", "The server is not connected to the network '{network}'.").format(
                     network=net_name))
     if reasons:
-        return HostRating(host_ref, name, False, tuple(reasons), (), max(free, 0), 0.0, load)
+        return HostRating(host_ref, name, False, tuple(reasons), (), max(free, 0), 0.0, load,
+                          kinds=tuple(kinds))
     total = max(host_memory_total(host_ref, cache), 1)
     left = free - (0 if host_ref == needs.current else needs.memory)
-    committed = host_vcpus_committed(host, cache) + (
-        0 if host_ref == needs.current else needs.vcpus)
+    committed = facts.committed + (0 if host_ref == needs.current else needs.vcpus)
     notes = [translate("Placement", "{left} of memory left after this VM").format(
         left=gib(max(left, 0)))]
     score = left / total
@@ -267,26 +300,25 @@ def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None
 
 
 def rank_hosts(cache, needs: VmNeeds, *, load: Mapping[str, float] | None = None,
-               reserved: Mapping[str, int] | None = None, exclude_current: bool = False,
+               facts: Mapping[str, HostFacts] | None = None, exclude_current: bool = False,
                hosts: Collection[str] | None = None) -> list[HostRating]:
     """Every host of the pool (or of `hosts`), suitable ones first, best first; the best one
     is marked `recommended`. Unsuitable hosts follow by name.
 
     Args:
         load: CPU load per host ref (0..1) where known.
-        reserved: memory per host ref already promised to other new VMs.
+        facts: free memory and vCPUs per host ref, when known better than from the cache.
     """
     load = load or {}
-    reserved = reserved or {}
+    facts = facts or {}
     refs = list(cache.records("host")) if hosts is None else list(hosts)
-    rated = [rate_host(ref, cache, needs, load=load.get(ref), reserved=reserved.get(ref, 0),
+    rated = [rate_host(ref, cache, needs, load=load.get(ref), facts=facts.get(ref),
                        exclude_current=exclude_current) for ref in refs]
     good = sorted((r for r in rated if r.suitable), key=lambda r: (-r.score, r.name, r.ref))
     bad = sorted((r for r in rated if not r.suitable), key=lambda r: (r.name, r.ref))
     if good:
         best = good[0]
-        good[0] = HostRating(best.ref, best.name, True, (), best.notes, best.free_memory,
-                             best.score, best.load, recommended=True)
+        good[0] = replace(best, recommended=True)
     return good + bad
 
 
@@ -298,13 +330,13 @@ def spread(cache, needs: VmNeeds, count: int, *,
            load: Mapping[str, float] | None = None) -> list[HostRating | None]:
     """Homes for `count` identical new VMs: each goes to the best host once the memory of the
     earlier ones is taken into account (None where no host can take one more)."""
-    reserved: dict[str, int] = {}
+    facts = {ref: HostFacts.of(ref, cache) for ref in cache.records("host")}
     out: list[HostRating | None] = []
     for _ in range(count):
-        best = recommended(rank_hosts(cache, needs, load=load, reserved=reserved))
+        best = recommended(rank_hosts(cache, needs, load=load, facts=facts))
         out.append(best)
         if best is not None:
-            reserved[best.ref] = reserved.get(best.ref, 0) + needs.memory
+            facts[best.ref] = facts[best.ref].taking(needs)
     return out
 
 

@@ -59,3 +59,9 @@ class Prompter(Protocol):
     async def ask(self, form: Form) -> dict[str, Any] | None:
         """Fill a form; None when the user cancels."""
         ...
+
+    async def edit(self, draft: Any, target: Any) -> Any | None:
+        """Let the user shape a whole plan (a `NewVmPlan`, `ExportPlan` ...) about `target`
+        (an `actions.base.Target`): a wizard or dialog in the app; the command line fills the
+        plan from its options instead. The plan as changed; None when the user cancels."""
+        ...

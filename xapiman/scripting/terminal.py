@@ -102,6 +102,10 @@ class TerminalPrompter:
             raise ValueError(f"{form.title}: missing {', '.join(missing)}")
         return {f.key: f.default for f in form.fields}
 
+    async def edit(self, draft: Any, target: Any) -> Any | None:
+        """The plan as the options made it (verbs pass it in the context's answers)."""
+        return draft
+
 
 def follow(handle, title: str, *, stream: TextIO | None = None,
            timeout: float = 3600.0) -> object:

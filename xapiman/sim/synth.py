@@ -246,11 +246,23 @@ def settle_host_memory(db: Database) -> None:
 # -- templates ------------------------------------------------------------------------------
 
 
+def _recommendations(windows: bool) -> str:
+    """A default template's `recommendations` (the limits xapi's templates ship with)."""
+    return ('<restrictions><restriction field="memory-static-max" max="1649267441664"/>'
+            f'<restriction field="vcpus-max" max="{64 if windows else 32}"/>'
+            '<restriction property="number-of-vbds" max="255"/>'
+            '<restriction property="number-of-vifs" max="7"/>'
+            f'<restriction field="has-vendor-device" value="{str(windows).lower()}"/>'
+            "</restrictions>")
+
+
 def _add_template(db: Database, label: str, vcpus: int, memory: int, disk: int) -> str:
     disks = (
         f'<provision><disk device="0" size="{disk}" sr="" bootable="true" type="system"/>'
         "</provision>"
     )
+    windows = "Windows" in label
+    methods = "cdrom" if windows or label == "Other install media" else "cdrom,nfs,http,ftp"
     metrics = db.create("VM_metrics", {})
     return db.create("VM", {
         "name_label": label,
@@ -262,7 +274,8 @@ def _add_template(db: Database, label: str, vcpus: int, memory: int, disk: int) 
         "platform": {"viridian": "true" if "Windows" in label else "false", "acpi": "1",
                      "apic": "true", "pae": "true", "nx": "true",
                      "device-model": "qemu-upstream-compat"},
-        "other_config": {"disks": disks, "install-methods": "cdrom", "default_template": "true"},
+        "other_config": {"disks": disks, "install-methods": methods, "default_template": "true"},
+        "recommendations": _recommendations(windows),
         "metrics": metrics, "user_version": 1, "domain_type": "hvm",
         "allowed_operations": ["clone", "copy", "export", "provision", "changing_static_range",
                                "changing_dynamic_range", "changing_shadow_memory",
