@@ -146,3 +146,21 @@ def test_a_full_disk_gives_one_line_and_keeps_the_profiles(_private_config_dir) 
     assert full.stderr.count("\n") == 1 and "Traceback" not in full.stderr
     assert "Could not save the profiles" in full.stderr
     assert (_private_config_dir / "profiles.yaml").read_bytes() == before
+
+
+def test_timeout_is_an_overall_deadline(capsys, monkeypatch) -> None:
+    import threading
+    import time
+
+    from tests.client.fake_server import fake_server, silent
+
+    stopping = threading.Event()
+    with fake_server(silent(stopping)) as server:
+        started = time.monotonic()
+        try:
+            status, _, err = run_cli(capsys, monkeypatch, "--url", server.url, "--timeout",
+                                     "1", "stats", password="pw")
+        finally:
+            stopping.set()
+    assert status == 1 and "did not finish within 1 s" in err
+    assert time.monotonic() - started < 3

@@ -5,8 +5,10 @@ from __future__ import annotations
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange, CacheState
 from xapiman.xapi.connection import Connection, MethodProxy
+from xapiman.xapi.deadline import Deadline
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
+    AnswerTooLarge,
     CertificateChanged,
     CertificateRejected,
     ConnectionLost,
@@ -31,7 +33,7 @@ from xapiman.xapi.errors import (
     XapiError,
 )
 from xapiman.xapi.refs import NULL_REF, OpaqueRef, is_ref
-from xapiman.xapi.state import ConnectionState, RetryPolicy, StateChange, Timeouts
+from xapiman.xapi.state import ConnectionState, Limits, RetryPolicy, StateChange, Timeouts
 from xapiman.xapi.tasks import TaskHandle, TaskTracker
 from xapiman.xapi.tls import (
     CertificateInfo,
@@ -44,6 +46,9 @@ from xapiman.xapi.trust import CertificateQuestion, CertificateTrust
 
 __all__ = [
     "NULL_REF",
+    "AnswerTooLarge",
+    "Deadline",
+    "Limits",
     "CacheChange",
     "CacheState",
     "CertificateChanged",

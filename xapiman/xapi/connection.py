@@ -9,8 +9,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from xapiman.i18n import translate
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange
+from xapiman.xapi.deadline import Deadline, within
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     CertificateChanged,
@@ -25,6 +27,7 @@ from xapiman.xapi.events import EventWatcher
 from xapiman.xapi.session import Credentials, PoolSession
 from xapiman.xapi.state import (
     ConnectionState,
+    Limits,
     RetryPolicy,
     StateChange,
     StateListener,
@@ -39,6 +42,7 @@ log = logging.getLogger("xapiman.xapi.connection")
 
 CONNECTED, RECONNECTING, FAILED = (ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
                                    ConnectionState.FAILED)
+_SETTLED = frozenset({CONNECTED, FAILED, ConnectionState.DISCONNECTED})
 
 
 class Connection:
@@ -63,6 +67,7 @@ class Connection:
         login_seconds: how long the last login took (the rest of `connect()` reads the pool).
         trust: the certificates this connection trusts (pins: `trust.pins`).
         timeouts, retry: time limits and the failover policy.
+        limits: sizes accepted from the server (the largest answer).
     """
 
     def __init__(self, url: str, user: str, password: str, *, transport: str = AUTO,
@@ -71,7 +76,8 @@ class Connection:
                  on_pinned: PinListener | None = None,
                  trust: CertificateTrust | None = None,
                  members: Iterable[str] = (), timeouts: Timeouts | None = None,
-                 retry: RetryPolicy | None = None, version: str = "2.21",
+                 retry: RetryPolicy | None = None, limits: Limits | None = None,
+                 version: str = "2.21",
                  originator: str = "xapiman", classes: Sequence[str] = ("*",),
                  share_interpreter: bool = False) -> None:
         """Prepare a connection (nothing happens on the network until `connect()`).
@@ -101,11 +107,13 @@ class Connection:
         self.trust = trust
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
+        self.limits = limits or Limits()
         self.classes = list(classes)
         self.share_interpreter = share_interpreter
         self._session = PoolSession(
             self.endpoint, Credentials(user, password, version, originator), trust,
-            transport, self.timeouts, [_member(self.endpoint, m) for m in members])
+            transport, self.timeouts, [_member(self.endpoint, m) for m in members],
+            self.limits)
         self.cache = ObjectCache()
         self.cache.subscribe(self._on_cache_change)
         self.tasks = TaskTracker(self.call, self.cache)
@@ -170,7 +178,10 @@ class Connection:
     def connect(self, timeout: float | None = None) -> None:
         """Log in (following HOST_IS_SLAVE, trying remembered members) and read the pool.
 
-        Returns once the cache holds the pool (state CONNECTED).
+        Returns once the cache holds the pool (state CONNECTED). `timeout` is an overall
+        deadline for all of it (TCP, TLS, login, redirects, the first read of the pool),
+        however slowly the server answers; time spent on a certificate question does not
+        count.
 
         Raises:
             XapiClientError: the reason it failed (state FAILED): SessionAuthenticationFailed,
@@ -186,9 +197,13 @@ class Connection:
             self._closing.clear()
             self._states.set(StateChange(ConnectionState.CONNECTING,
                                          coordinator=self.endpoint.url))
+            deadline = None if timeout is None else Deadline(timeout, translate(
+                "Connection", "connecting to {url} and reading the pool").format(
+                    url=self.endpoint.url))
             started = time.perf_counter()
             try:
-                self._session.login(self._session.candidates())
+                with within(deadline):
+                    self._session.login(self._session.candidates())
                 self.login_seconds = time.perf_counter() - started
             except XapiClientError as exc:
                 self._fail(exc)
@@ -196,10 +211,13 @@ class Connection:
             self._watcher = EventWatcher(self._session, self.cache, classes=self.classes,
                                          on_synced=self._on_synced, recover=self._recover,
                                          on_fatal=self._fail,
-                                         slice_answers=self.share_interpreter)
+                                         slice_answers=self.share_interpreter,
+                                         load_deadline=deadline)
             self._watcher.start()
         change = self._states.wait_for({CONNECTED, FAILED, ConnectionState.DISCONNECTED},
-                                       timeout)
+                                       None if deadline is None else deadline.remaining())
+        if change.state not in _SETTLED and deadline is not None:
+            change = self._give_up_connecting(deadline.error(self._session.coordinator.address))
         if change.state is FAILED:
             raise change.error if isinstance(change.error, XapiClientError) else \
                 NotConnected(change.reason)
@@ -208,6 +226,16 @@ class Connection:
         if change.state is not CONNECTED:
             raise Timeout(f"the pool was not read within {timeout:g} s",
                           self._session.coordinator.address)
+
+    def _give_up_connecting(self, error: XapiClientError) -> StateChange:
+        """The deadline passed while the pool was being read: stop, state FAILED."""
+        with self._lifecycle:
+            watcher = self._watcher
+            if watcher is not None and self.state not in _SETTLED:
+                self._fail(error)
+                self._closing.set()  # no recovery round may follow
+                watcher.stop()
+        return self._states.current
 
     def close(self) -> None:
         """Stop the event thread, log out, forget the cache (state DISCONNECTED)."""

@@ -18,6 +18,7 @@
     │   ├── HttpError                  an HTTP status other than 200
     │   ├── MalformedResponse          the answer is not XML-RPC / JSON-RPC
     │   │   └── UnexpectedContentType  the answer has another content type (no JSON-RPC here)
+    │   ├── AnswerTooLarge             the answer exceeds the size limit
     │   └── TlsError                   the TLS handshake failed
     │       ├── CertificateRejected    a certificate nobody accepted (first use)
     │       └── CertificateChanged     not the pinned certificate
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xapiman.i18n import translate
 from xapiman.xapi.errorparams import param_names
 from xapiman.xapi.errortext import explain
 
@@ -165,7 +167,8 @@ class Timeout(TransportError, TimeoutError):
     """No connection or no answer within the stated limit.
 
     Attributes:
-        phase: "connect" (no connection / TLS handshake in time) or "read" (no answer).
+        phase: "connect" (no connection / TLS handshake in time), "read" (no answer), or
+            "deadline" (an overall deadline passed: see deadline.py).
     """
 
     def __init__(self, message: str, address: str = "", phase: str = "read") -> None:
@@ -204,6 +207,24 @@ class UnexpectedContentType(MalformedResponse):
         self.content_type = content_type
         super().__init__(f"the server answered {content_type or 'no content type'} "
                          f"where {expected} was expected", address)
+
+
+class AnswerTooLarge(TransportError):
+    """The answer is larger than the client accepts (a broken or hostile server).
+
+    Attributes:
+        size: the size the server announced (None when it did not say); limit: bytes.
+    """
+
+    def __init__(self, size: int | None, limit: int, address: str = "") -> None:
+        self.size = size
+        self.limit = limit
+        said = (translate("Errors", "the server announced an answer of {size} bytes").format(
+            size=size) if size is not None else
+            translate("Errors", "the server's answer grew past the limit"))
+        super().__init__(translate(
+            "Errors", "{said}; answers are limited to {limit} bytes (raise the limit only for "
+            "a pool this large)").format(said=said, limit=limit), address)
 
 
 class TlsError(TransportError):

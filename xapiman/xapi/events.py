@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 
 from xapiman.xapi.cache import ObjectCache
+from xapiman.xapi.deadline import Deadline, within
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     EventsLost,
@@ -47,13 +48,15 @@ class EventWatcher(threading.Thread):
         recover: called with the error when the stream is lost; True when a coordinator
             answers again (the loop goes on), False to stop (given up or closing).
         on_fatal: called with an error the loop cannot get past (it stops).
+        load_deadline: the first read of the pool must end by then (the connection's
+            overall deadline); passing it is fatal.
     """
 
     def __init__(self, session: PoolSession, cache: ObjectCache, *,
                  classes: Sequence[str], on_synced: Callable[[], None],
                  recover: Callable[[XapiClientError], bool],
                  on_fatal: Callable[[XapiClientError], None],
-                 slice_answers: bool = False) -> None:
+                 slice_answers: bool = False, load_deadline: Deadline | None = None) -> None:
         super().__init__(name=f"xapi-events {session.url.address}", daemon=True)
         self.slice_answers = slice_answers
         self.session = session
@@ -68,6 +71,7 @@ class EventWatcher(threading.Thread):
         self._token = ""
         self._catching_up = True  # the next call must not wait (report "synced" at once)
         self._count_exceptions: set[str] = set()
+        self._load_deadline = load_deadline  # the first read of the pool ends by then
 
     # -- control (any thread) ---------------------------------------------------------------
 
@@ -92,10 +96,15 @@ class EventWatcher(threading.Thread):
         try:
             while not self._stopping.is_set():
                 try:
-                    self._step()
+                    with within(self._load_deadline):
+                        self._step()
                 except (TransportError, RedirectLoop) as exc:
                     self._drop_transport()
                     if self._stopping.is_set():
+                        break
+                    deadline = self._load_deadline
+                    if deadline is not None and deadline.expired:
+                        self.on_fatal(deadline.error(self.session.coordinator.address))
                         break
                     log.info("event stream lost: %s", exc)
                     self._catching_up = True
@@ -146,6 +155,7 @@ class EventWatcher(threading.Thread):
             return
         if self._token:
             self._catching_up = False
+            self._load_deadline = None
             self.on_synced()
 
     def _current_transport(self) -> Transport:

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from xapiman import __version__ as _version
+from xapiman.xapi import deadline as deadlines
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
+    AnswerTooLarge,
     ConnectionLost,
     ConnectionRefused,
     MalformedResponse,
@@ -25,6 +27,8 @@ from xapiman.xapi.errors import (
 from xapiman.xapi.trust import CertificateTrust
 
 USER_AGENT = f"xapiman/{_version}"
+DEFAULT_MAX_ANSWER = 1 << 30  # bytes: a full read of the largest pools is a few hundred MB
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -46,22 +50,29 @@ class HttpChannel:
     """A keep-alive connection to `endpoint`, used by one thread at a time.
 
     Every socket operation has a time limit: `connect_timeout` for the TCP connection and the
-    TLS handshake, `read_timeout` (or the `timeout` of a request) for each read. HTTPS
-    connections trust exactly what `trust` pins. `abort()` may be called from any other
-    thread: it unblocks a pending read at once, and the channel refuses further use.
+    TLS handshake, `read_timeout` (or the `timeout` of a request) for each read. Under an
+    overall deadline (`deadline.within`), the whole exchange ends by it as well, however
+    slowly the server trickles. An answer larger than `max_answer` bytes is refused as soon
+    as that is known (before it is read when it says its length). HTTPS connections trust
+    exactly what `trust` pins. `abort()` may be called from any other thread: it unblocks a
+    pending read at once, and the channel refuses further use.
 
     Attributes:
-        endpoint: the host; connect_timeout, read_timeout: seconds.
+        endpoint: the host; connect_timeout, read_timeout: seconds; max_answer: bytes.
     """
 
     def __init__(self, endpoint: Endpoint, trust: CertificateTrust | None, *,
-                 connect_timeout: float, read_timeout: float) -> None:
+                 connect_timeout: float, read_timeout: float,
+                 max_answer: int = DEFAULT_MAX_ANSWER) -> None:
         self.endpoint = endpoint
         self.trust = trust
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.max_answer = max_answer
         self._conn: http.client.HTTPConnection | None = None
+        self._opening: http.client.HTTPConnection | None = None
         self._aborted = threading.Event()
+        self._cut_at_deadline = False
 
     # -- use --------------------------------------------------------------------------------
 
@@ -72,24 +83,56 @@ class HttpChannel:
         Raises:
             TransportError (ConnectionRefused, ConnectionLost, Timeout, TlsError ...).
         """
-        conn = self._connection()
+        address = self.endpoint.address
         limit = self.read_timeout if timeout is None else timeout
         headers = {"Content-Type": content_type, "User-Agent": USER_AGENT,
                    "Accept": content_type}
-        try:
-            with self._translated("read", limit):
-                assert conn.sock is not None
-                conn.sock.settimeout(limit)
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-        except BaseException:
-            self.close()  # the connection's state is unknown now
-            raise
+        self._cut_at_deadline = False
+        with deadlines.guarded(self._cut) as deadline:
+            try:
+                if deadline is not None:
+                    deadline.check(address)
+                    limit = deadline.limit(limit)
+                conn = self._connection()
+                with self._translated("read", limit):
+                    assert conn.sock is not None
+                    conn.sock.settimeout(limit)
+                    conn.request("POST", path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    data = self._body(response)
+            except BaseException as exc:
+                self.close()  # the connection's state is unknown now
+                if deadline is not None and (self._cut_at_deadline or (
+                        isinstance(exc, TransportError) and deadline.expired)):
+                    raise deadline.error(address) from exc
+                raise
         if response.will_close:
             self.close()
         content = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         return HttpAnswer(response.status, response.reason, content, data)
+
+    def _body(self, response: http.client.HTTPResponse) -> bytes:
+        """The whole body, refused once it is known to exceed `max_answer`."""
+        length = response.length
+        if length is not None:
+            if length > self.max_answer:
+                raise AnswerTooLarge(length, self.max_answer, self.endpoint.address)
+            return response.read()
+        data = bytearray()
+        while chunk := response.read1(_CHUNK):
+            data += chunk
+            if len(data) > self.max_answer:
+                raise AnswerTooLarge(None, self.max_answer, self.endpoint.address)
+        return bytes(data)
+
+    def _cut(self) -> None:
+        """The deadline passed (watchdog thread): unblock the socket wait under way."""
+        self._cut_at_deadline = True
+        conn = self._conn or self._opening
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def abort(self) -> None:
         """Cut the connection now (from any thread); the channel is unusable afterwards."""
@@ -128,26 +171,38 @@ class HttpChannel:
         return conn
 
     def _open(self) -> http.client.HTTPConnection:
+        try:
+            return self._open_connection()
+        finally:
+            self._opening = None
+
+    def _connect_limit(self) -> float:
+        deadline = deadlines.current()
+        return self.connect_timeout if deadline is None else deadline.limit(self.connect_timeout)
+
+    def _open_connection(self) -> http.client.HTTPConnection:
         ep = self.endpoint
         if not ep.tls:
-            conn = http.client.HTTPConnection(ep.host, ep.port, timeout=self.connect_timeout)
-            with self._translated("connect", self.connect_timeout):
+            limit = self._connect_limit()
+            conn = self._opening = http.client.HTTPConnection(ep.host, ep.port, timeout=limit)
+            with self._translated("connect", limit):
                 conn.connect()
             return conn
         if self.trust is None:
             raise TlsError("HTTPS needs a certificate trust store", ep.address)
         for attempt in range(2):
-            context = self.trust.context_for(ep, self.connect_timeout)
-            conn = http.client.HTTPSConnection(ep.host, ep.port, timeout=self.connect_timeout,
-                                               context=context)
+            context = self.trust.context_for(ep, self._connect_limit())
+            limit = self._connect_limit()
+            conn = self._opening = http.client.HTTPSConnection(ep.host, ep.port, timeout=limit,
+                                                               context=context)
             try:
-                with self._translated("connect", self.connect_timeout):
+                with self._translated("connect", limit):
                     conn.connect()
             except _CertificateRefused as refused:
                 if attempt:
                     raise TlsError(f"certificate refused: {refused.error}", ep.address) from None
                 # returns only when the user accepted a new certificate: connect again
-                self.trust.verification_failed(ep, refused.error, self.connect_timeout)
+                self.trust.verification_failed(ep, refused.error, self._connect_limit())
                 continue
             assert isinstance(conn.sock, ssl.SSLSocket)
             try:

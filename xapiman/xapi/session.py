@@ -14,11 +14,12 @@ from xapiman.xapi.errors import (
     RedirectLoop,
     SessionAuthenticationFailed,
     SessionInvalid,
+    Timeout,
     TransportError,
     XapiClientError,
     XapiError,
 )
-from xapiman.xapi.state import Timeouts
+from xapiman.xapi.state import Limits, Timeouts
 from xapiman.xapi.transport import (
     AUTO,
     JSONRPC,
@@ -65,7 +66,8 @@ class PoolSession:
     """
 
     def __init__(self, url: Endpoint, credentials: Credentials, trust: CertificateTrust,
-                 kind: str, timeouts: Timeouts, members: Iterable[Endpoint] = ()) -> None:
+                 kind: str, timeouts: Timeouts, members: Iterable[Endpoint] = (),
+                 limits: Limits | None = None) -> None:
         if kind not in (AUTO, JSONRPC, XMLRPC):
             raise ValueError(f"unknown transport {kind!r}: use auto, jsonrpc or xmlrpc")
         self.url = url
@@ -73,6 +75,7 @@ class PoolSession:
         self.trust = trust
         self.kind = kind
         self.timeouts = timeouts
+        self.limits = limits or Limits()
         self.coordinator = url
         self.members: list[Endpoint] = [m for m in members if not m.same_host(url)]
         self.ref: str | None = None
@@ -87,7 +90,8 @@ class PoolSession:
         chosen = kind or (self.kind if self.kind != AUTO else JSONRPC)
         return open_transport(chosen, endpoint or self.coordinator, self.trust,
                               connect_timeout=self.timeouts.connect,
-                              read_timeout=read_timeout or self.timeouts.call)
+                              read_timeout=read_timeout or self.timeouts.call,
+                              max_answer=self.limits.answer_bytes)
 
     def candidates(self) -> list[Endpoint]:
         """The coordinator first, then every other known member."""
@@ -124,6 +128,11 @@ class PoolSession:
                 return
             except SessionAuthenticationFailed:
                 raise
+            except Timeout as exc:
+                if exc.phase == "deadline":  # no time left for the other candidates
+                    raise
+                log.info("login at %s failed: %s", endpoint, exc)
+                first = first or exc
             except (TransportError, RedirectLoop, XapiError) as exc:
                 log.info("login at %s failed: %s", endpoint, exc)
                 first = first or exc

@@ -76,6 +76,22 @@ class Timeouts:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Sizes the client accepts from a server.
+
+    Attributes:
+        answer_bytes: the largest answer read (a full read of a pool of thousands of VMs is
+            a few hundred MB); a larger one fails with AnswerTooLarge before it fills memory.
+    """
+
+    answer_bytes: int = 1 << 30
+
+    def __post_init__(self) -> None:
+        if self.answer_bytes < 1024:
+            raise ValueError("answer_bytes must be at least 1024")
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """How a lost connection is retried: bounded attempts with exponential back-off.
 

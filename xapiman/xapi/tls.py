@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import ExtensionOID
 
+from xapiman.xapi import deadline as deadlines
 from xapiman.xapi.errors import (
     CertificateChanged,
     ConnectionRefused,
@@ -109,23 +110,42 @@ def fetch_certificate(host: str, port: int, timeout: float = 10.0) -> Certificat
         ConnectionRefused, Timeout, NetworkError, TlsError.
     """
     address = f"{host}:{port}"
+    deadline = deadlines.current()
+    if deadline is not None:
+        deadline.check(address)
+        timeout = deadline.limit(timeout)
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw:
+        with socket.create_connection((host, port), timeout=timeout) as raw, \
+                deadlines.guarded(lambda: _shut(raw)):
             with probe_context().wrap_socket(raw, server_hostname=host) as sock:
                 der = sock.getpeercert(binary_form=True)
     except TransportError:
         raise
-    except ConnectionRefusedError as exc:
-        raise ConnectionRefused("connection refused", address) from exc
-    except TimeoutError as exc:
-        raise Timeout(f"no TLS handshake within {timeout:g} s", address) from exc
-    except ssl.SSLError as exc:
-        raise TlsError(f"TLS handshake failed: {exc.reason or exc}", address) from exc
     except OSError as exc:
-        raise NetworkError(f"cannot connect: {exc.strerror or exc}", address) from exc
+        if deadline is not None and deadline.expired:
+            raise deadline.error(address) from exc
+        raise _probe_error(exc, address, timeout) from exc
     if not der:
         raise TlsError("the server sent no certificate", address)
     return CertificateInfo.from_der(der)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _probe_error(exc: OSError, address: str, timeout: float) -> TransportError:
+    """The client's error for a failed certificate probe."""
+    if isinstance(exc, ConnectionRefusedError):
+        return ConnectionRefused("connection refused", address)
+    if isinstance(exc, TimeoutError):
+        return Timeout(f"no TLS handshake within {timeout:g} s", address)
+    if isinstance(exc, ssl.SSLError):
+        return TlsError(f"TLS handshake failed: {exc.reason or exc}", address)
+    return NetworkError(f"cannot connect: {exc.strerror or exc}", address)
 
 
 def pinned_context(certificate: CertificateInfo | str | bytes) -> ssl.SSLContext:

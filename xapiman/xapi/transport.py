@@ -12,7 +12,7 @@ from typing import ClassVar
 from xapiman.xapi import wire_json, wire_xml
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import HttpError, TransportError, UnexpectedContentType
-from xapiman.xapi.http import HttpAnswer, HttpChannel
+from xapiman.xapi.http import DEFAULT_MAX_ANSWER, HttpAnswer, HttpChannel
 from xapiman.xapi.slicing import parse_event_answer
 from xapiman.xapi.trust import CertificateTrust
 
@@ -139,10 +139,11 @@ def no_jsonrpc_here(error: TransportError) -> bool:
 
 
 def open_transport(kind: str, endpoint: Endpoint, trust: CertificateTrust | None, *,
-                   connect_timeout: float, read_timeout: float) -> Transport:
+                   connect_timeout: float, read_timeout: float,
+                   max_answer: int = DEFAULT_MAX_ANSWER) -> Transport:
     """A new transport of `kind` ("jsonrpc" / "xmlrpc") on its own HTTP connection."""
     channel = HttpChannel(endpoint, trust, connect_timeout=connect_timeout,
-                          read_timeout=read_timeout)
+                          read_timeout=read_timeout, max_answer=max_answer)
     return TRANSPORTS[kind](channel)
 
 

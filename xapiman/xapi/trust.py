@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from xapiman.xapi import deadline as deadlines
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import CertificateChanged, CertificateRejected, TlsError
 from xapiman.xapi.tls import (
@@ -139,7 +140,8 @@ class CertificateTrust:
         accepted = False
         if self.ask is not None:
             try:
-                accepted = bool(self.ask(question))
+                with deadlines.paused():  # a person may be reading the certificate
+                    accepted = bool(self.ask(question))
             except Exception:
                 log.exception("the certificate callback failed; treating it as a refusal")
         if not accepted:
