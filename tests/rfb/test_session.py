@@ -238,3 +238,17 @@ def test_server_stopping_mid_frame_ends_with_a_stall() -> None:
     session, rec, _ = play(data, keep_open=True, options=Options(stall_timeout=0.3))
     assert session.join(TIMEOUT)
     assert "in the middle of a message" in str(rec.errors[0])
+
+
+def test_input_before_the_handshake_is_dropped_not_sent_into_it() -> None:
+    client, server = socket.socketpair()
+    rec = Recorder()
+    session = RfbSession(client, rec, Options(stall_timeout=2.0))
+    session.start()
+    session.pointer(1, 2, 1)  # the server has not even greeted yet
+    session.key(0x61, True)
+    server.settimeout(TIMEOUT)
+    server.sendall(b"RFB 003.008\n")
+    assert server.recv(12) == b"RFB 003.008\n"  # not a pointer event
+    server.close()
+    assert session.join(TIMEOUT)

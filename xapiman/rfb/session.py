@@ -139,6 +139,7 @@ class RfbSession:
         self._want = True
         self._outstanding = False
         self._shown = True
+        self._ready = threading.Event()
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -158,6 +159,11 @@ class RfbSession:
     @property
     def running(self) -> bool:
         return not self._ended.is_set()
+
+    @property
+    def ready(self) -> bool:
+        """The handshake is over: input goes to the server from now on."""
+        return self._ready.is_set() and self.running
 
     def pause(self) -> None:
         """Stop asking for updates (the console is hidden)."""
@@ -179,7 +185,7 @@ class RfbSession:
 
     def refresh(self) -> None:
         """Ask for the whole screen again (after a viewer lost its copy)."""
-        if self.fb is not None:
+        if self.fb is not None and self._ready.is_set():
             self.channel.post(_update_request(False, (0, 0, *self.fb.size)))
 
     # -- input (any thread) -----------------------------------------------------------------
@@ -188,21 +194,26 @@ class RfbSession:
         """A key press or release: the X keysym, and the PC scan code (QEMU numbering, 0 when
         unknown) sent as well when the server understands QEMU's extended key events."""
         if self.extended_keys and scancode:
-            self.channel.post(struct.pack(">BBHII", 255, 0, int(down), keysym, scancode))
+            self._input(struct.pack(">BBHII", 255, 0, int(down), keysym, scancode))
         else:
-            self.channel.post(struct.pack(">BBxxI", 4, int(down), keysym))
+            self._input(struct.pack(">BBxxI", 4, int(down), keysym))
+
+    def _input(self, message: bytes) -> None:
+        """Send an input message; before the handshake is over there is nobody to tell."""
+        if self._ready.is_set():
+            self.channel.post(message)
 
     def pointer(self, x: int, y: int, buttons: int) -> None:
         """The pointer at (x, y) of the screen with `buttons` (bit 0 left, 1 middle, 2 right,
         3/4 wheel up/down) held."""
         x = max(0, min(0xFFFF, x))
         y = max(0, min(0xFFFF, y))
-        self.channel.post(struct.pack(">BBHH", 5, buttons & 0xFF, x, y))
+        self._input(struct.pack(">BBHH", 5, buttons & 0xFF, x, y))
 
     def cut_text(self, text: str) -> None:
         """Offer `text` as the clipboard (Latin-1, as RFB carries it)."""
         data = text.encode("latin-1", "replace")[:MAX_CUT_TEXT]
-        self.channel.post(struct.pack(">BxxxI", 6, len(data)) + data)
+        self._input(struct.pack(">BxxxI", 6, len(data)) + data)
 
     def type_text(self, text: str) -> int:
         """Type `text` as key presses (Shift held for shifted characters); returns how many
@@ -232,8 +243,8 @@ class RfbSession:
     def request_size(self, width: int, height: int) -> None:
         """Ask the server to change its resolution (ExtendedDesktopSize servers only)."""
         check_size(width, height)
-        self.channel.post(struct.pack(">BxHHBx", 251, width, height, 1)
-                          + struct.pack(">IHHHHI", 0, 0, 0, width, height, 0))
+        self._input(struct.pack(">BxHHBx", 251, width, height, 1)
+                    + struct.pack(">IHHHHI", 0, 0, 0, width, height, 0))
 
     # -- the session's thread ---------------------------------------------------------------
 
@@ -270,10 +281,11 @@ class RfbSession:
         wanted = enc.encoding_list(opts.encodings, quality=opts.quality, compress=opts.compress)
         self.channel.post(b"\x00\x00\x00\x00" + RGB32.pack())
         self.channel.post(struct.pack(f">BxH{len(wanted)}i", 2, len(wanted), *wanted))
-        self.listener.connected(info, self.fb)
         with self._flow:
             self._outstanding = True
             self.channel.post(_update_request(False, (0, 0, info.width, info.height)))
+        self._ready.set()
+        self.listener.connected(info, self.fb)
 
     def _message(self) -> None:
         kind = self.channel.read(1, idle=True)[0]
