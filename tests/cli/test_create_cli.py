@@ -128,3 +128,31 @@ def test_vm_new_refuses_a_bad_plan_with_every_reason(pool):
     missing = cli(pool, "vm", "new", "--template", "No such template", "--name", "x")
     assert missing.returncode == 1 and "no template named" in missing.stderr
     assert not vm_records(pool, "bad")
+
+
+def test_vm_export_then_import(pool, tmp_path):
+    db = pool.db
+    vm = next(v for v in sorted(db.all("VM").values(), key=lambda v: v["name_label"])
+              if v["power_state"] == "Halted" and not v["is_a_template"] and v["VBDs"])
+    target = tmp_path / "out.xva"
+    result = cli(pool, "vm", "export", vm["uuid"], "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(target) and target.stat().st_size > 0
+    again = cli(pool, "vm", "export", vm["uuid"], "--output", str(target), stdin="")
+    assert again.returncode == 1 and "--yes" in again.stderr  # it would replace the file
+    running = next(v for v in db.all("VM").values()
+                   if v["power_state"] == "Running" and not v["is_control_domain"])
+    refused = cli(pool, "vm", "export", running["uuid"], "--output", str(tmp_path / "r.xva"))
+    assert refused.returncode == 1 and "cannot export" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xva"]
+    imported = cli(pool, "vm", "import", str(target), "--sr", "iSCSI virtual disk storage",
+                   "--host", "xcp-host-03")
+    assert imported.returncode == 0, imported.stderr
+    new = db.get(db.by_uuid("VM", imported.stdout.strip()), "VM")
+    assert new["name_label"] == vm["name_label"]
+    assert db.get(new["affinity"], "host")["name_label"] == "xcp-host-03"
+    assert len(new["VBDs"]) == len(vm["VBDs"]) and len(new["VIFs"]) == len(vm["VIFs"])
+    junk = tmp_path / "junk.xva"
+    junk.write_bytes(b"junk" * 1000)
+    bad = cli(pool, "vm", "import", str(junk))
+    assert bad.returncode == 1 and "'junk.xva' is not an XVA export" in bad.stderr

@@ -162,14 +162,17 @@ def test_a_failed_start_shows_the_reason_and_keeps_the_code(app: App, pool, qtbo
 class _Change:
     """The part of a CacheChange the task list reads."""
 
-    def __init__(self, added=(), changed=()) -> None:
-        self._added, self._changed = set(added), set(changed)
+    def __init__(self, added=(), changed=(), removed=()) -> None:
+        self._added, self._changed, self._removed = set(added), set(changed), set(removed)
 
     def added_in(self, cls: str) -> set:
         return self._added if cls == "task" else set()
 
     def changed_in(self, cls: str) -> set:
         return self._changed if cls == "task" else set()
+
+    def removed_in(self, cls: str) -> set:
+        return self._removed if cls == "task" else set()
 
 
 class _Handle:

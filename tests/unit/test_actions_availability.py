@@ -252,6 +252,14 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("object.tags", dict(snapshot=True), OK),
     ("object.folder", dict(template=True), OK),
     ("object.folder", dict(power="Paused"), OK),
+    # export: halted or suspended VMs, templates and snapshots; import: from anything
+    ("vm.export", dict(ops=HALTED_OPS), OK),
+    ("vm.export", dict(power="Suspended", ops=SUSPENDED_OPS), OK),
+    ("vm.export", dict(template=True, ops=TEMPLATE_OPS), OK),
+    ("vm.export", dict(snapshot=True, ops=SNAPSHOT_OPS), OK),
+    ("vm.export", dict(power="Running", ops=RUNNING_OPS, tools=True), RUNNING),
+    ("vm.export", dict(power="Running", dom0=True, ops=DOM0_OPS), ON_DOM0),
+    ("vm.import", dict(power="Running", ops=RUNNING_OPS), OK),
     # new VM: from any VM of a pool that has templates
     ("vm.new", dict(template=True, ops=TEMPLATE_OPS), OK),
     ("vm.new", dict(power="Running", ops=RUNNING_OPS), "The pool has no templates."),
@@ -364,7 +372,7 @@ def test_single_object_actions_are_the_expected_ones() -> None:
     assert set(SINGLE) == {
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on", "vm.migrate",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
-        "vm.cd_insert", "vm.cd_eject"}
+        "vm.cd_insert", "vm.cd_eject", "vm.export"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()

@@ -10,6 +10,7 @@ from xapiman.actions import (  # noqa: F401
     vm_manage,
     vm_power,
     vm_snapshots,
+    vm_xva,
 )
 from xapiman.actions.base import REGISTRY, Action, ActionContext, Availability, Target
 

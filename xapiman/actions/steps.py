@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -82,6 +83,16 @@ class StepRunner:
     def call(self, method: str, *args: object) -> Any:
         """A synchronous call."""
         return self.conn.call(method, *args)
+
+    def wait_cached(self, cls: str, refs: Sequence[str], timeout: float = 10.0) -> bool:
+        """Wait until the connection's cache holds these objects (the events that bring a
+        new object may arrive after the call that made it); False when they did not come."""
+        deadline = time.monotonic() + timeout
+        while any(self.conn.cache.record(cls, ref) is None for ref in refs):
+            if time.monotonic() > deadline or self.task.cancel_requested:
+                return False
+            time.sleep(0.02)
+        return True
 
     def run(self, method: str, *args: object, timeout: float = 3600.0) -> Any:
         """`Async.<method>` followed to its end; its result. Cancelling the StepTask cancels
@@ -248,6 +259,7 @@ class StepTask:
         with self._lock:
             self._server_tasks[handle.ref] = handle
             self._owned.add(handle.ref)
+        self._set()  # listeners learn it owns one more server task
         if self._cancel.is_set():
             try:
                 handle.cancel()

@@ -44,12 +44,12 @@ from xapiman.pools.manager import PoolManager
 CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
 VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
               layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
-TOOLBAR = ("vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", None,
+TOOLBAR = ("vm.new", None, "vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", None,
            "vm.snapshot", "vm.migrate", None, "vm.force_shutdown", "vm.force_reboot")
-VM_MENU = ("vm.start", "vm.start_on", "vm.shutdown", "vm.reboot", "vm.suspend", "vm.resume",
+VM_MENU = ("vm.new", "vm.import", None, "vm.start", "vm.start_on", "vm.shutdown", "vm.reboot", "vm.suspend", "vm.resume",
            "vm.pause", "vm.unpause", None, "vm.force_shutdown", "vm.force_reboot", None,
            "vm.snapshot", "snapshot.revert", "snapshot.delete", None, "vm.clone", "vm.copy",
-           "vm.migrate", None, "vm.set_vcpus", "vm.set_memory", "object.rename", "object.tags",
+           "vm.export", "vm.migrate", None, "vm.set_vcpus", "vm.set_memory", "object.rename", "object.tags",
            "object.folder", None, "vm.delete")
 SERVER_MENU = ("host.maintenance_enter", "host.maintenance_exit", None, "host.reboot",
                "host.shutdown", None, "object.rename", "object.tags", "object.folder")
@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.remove_action.triggered.connect(lambda: self._for_connection(self.flow.remove))
         file_menu.addAction(self.remove_action)
         file_menu.addSeparator()
+        self._fill(file_menu, ("vm.import", "vm.export", None))
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
             lambda i: self.set_view(self.view_box.itemData(i)))
         self.tasks.failed.connect(lambda e: self.notify(f"{e.title}: {e.error}", e.details))
         self.task_panel.cancel_requested.connect(self.cancel_task)
+        self.tasks.revealed.connect(self.reveal)
         self.model.loaded.connect(self._on_loaded)
 
     # -- connections ------------------------------------------------------------------------
@@ -411,7 +413,8 @@ class MainWindow(QMainWindow):
             return
         menu = QMenu(self)
         applicable = self.binder.applicable(targets)
-        ids = SERVER_MENU if all(t.cls == "host" for t in targets) else VM_MENU
+        ids = (("vm.new", "vm.import", None, *SERVER_MENU)
+               if all(t.cls == "host" for t in targets) else VM_MENU)
         for action_id in ids:
             if action_id is None:
                 menu.addSeparator()
@@ -438,6 +441,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Cancelling {entry.title}…", 5000)
         except Exception as exc:
             self.notify(f"{entry.title} could not be cancelled: {exc}", repr(exc))
+
+    def reveal(self, conn_name: str, result: object, tries: int = 20) -> None:
+        """Select what a finished task made (a new VM), once the tree shows it."""
+        refs = result if isinstance(result, list) else [result]
+        ref = next((r for r in refs if isinstance(r, str) and r.startswith("OpaqueRef:")), None)
+        if ref is None or self.select(conn_name, ref) or tries <= 0:
+            return
+        QTimer.singleShot(250, lambda: self.reveal(conn_name, ref, tries - 1))
 
     def _started(self, target, title: str, handle) -> None:
         self.tasks.add_started(self._name_of(target.conn), title, handle)

@@ -57,3 +57,12 @@ class QtPrompter(Prompter):
         if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         return dialog.values()
+
+    async def edit(self, draft: Any, target: Any) -> Any | None:
+        """The plan as the user shaped it in its wizard or dialog; None when cancelled."""
+        from xapiman.gui.editors import editor_for
+
+        dialog = editor_for(draft, target, self.parent)
+        if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.result_plan()  # type: ignore[attr-defined]

@@ -32,7 +32,8 @@ class TaskEntry:
         conn: connection name; ref: task ref; title: what it is about.
         status, progress: from the task record or our handle.
         error: the readable error; details: the raw XAPI error code and arguments.
-        handle: our TaskHandle when this client started it.
+        handle: our TaskHandle (or StepTask) when this client started it.
+        detail: the step it is at, or what it ended with (a StepTask's `detail`).
     """
 
     conn: str
@@ -46,6 +47,7 @@ class TaskEntry:
     details: str = ""
     handle: object | None = None
     cancellable: bool = True
+    detail: str = ""
 
     def elapsed(self) -> float:
         return (self.ended or time.monotonic()) - self.started
@@ -53,8 +55,9 @@ class TaskEntry:
     def status_text(self) -> str:
         if self.status == "failure":
             return f"Failed: {self.error}" if self.error else "Failed"
-        return {"pending": "Running", "success": "Done", "cancelled": "Cancelled",
-                "cancelling": "Cancelling"}.get(self.status, self.status)
+        text = {"pending": "Running", "success": "Done", "cancelled": "Cancelled",
+                "cancelling": "Cancelling", "ended": "Ended"}.get(self.status, self.status)
+        return f"{text}: {self.detail}" if self.detail and self.status != "cancelled" else text
 
 
 def elapsed_text(seconds: float) -> str:
@@ -75,6 +78,7 @@ class TaskListModel(QAbstractTableModel):
 
     failed = pyqtSignal(object)
     handle_changed = pyqtSignal(object)
+    revealed = pyqtSignal(str, object)  # connection name, the refs a finished task made
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -149,9 +153,14 @@ class TaskListModel(QAbstractTableModel):
         entry = self.entry(conn, handle.ref)
         if entry is None:
             return
+        entry.detail = str(getattr(handle, "detail", "") or "")
+        if hasattr(handle, "owns"):
+            self._drop_owned(conn, handle)
         self._update(entry, handle.status, handle.progress)
         if handle.done() and entry.ended is None:
             self._finish(entry, handle.status, handle.error)
+            if handle.status == "success" and getattr(handle, "reveal", False):
+                self.revealed.emit(conn, handle.result)
 
     def update_from_cache(self, conn: str, change, cache) -> None:
         """Tasks of any client, as the cache shows them (added and changed task records)."""
@@ -161,7 +170,7 @@ class TaskListModel(QAbstractTableModel):
                 continue
             entry = self.entry(conn, ref)
             if entry is None:
-                if record.get("status") != "pending":
+                if record.get("status") != "pending" or self._owned(conn, ref):
                     continue
                 entry = self._append(TaskEntry(conn, ref, _task_title(record)))
             if entry.handle is not None:
@@ -175,6 +184,29 @@ class TaskListModel(QAbstractTableModel):
                 # handle of the client that started the task (the code stays in details).
                 error = error_from_description(error_info) if error_info else None
                 self._finish(entry, status, error, error_info)
+        for ref in change.removed_in("task"):
+            entry = self.entry(conn, ref)
+            if entry is not None and entry.handle is None and entry.ended is None:
+                # destroyed before its end reached us (a quick task of another client): it
+                # is over, but how it ended is not known
+                self._finish(entry, "ended", None)
+
+    def _drop_owned(self, conn: str, handle) -> None:
+        """Rows of server tasks that `handle` started for its steps (listed before the handle
+        said it owns them): its own row tells their story."""
+        rows = [i for i, e in enumerate(self.entries)
+                if e.conn == conn and e.handle is None and handle.owns(e.ref)]
+        for row in reversed(rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.entries[row]
+            self.endRemoveRows()
+        if rows:
+            self._index = {(e.conn, e.ref): i for i, e in enumerate(self.entries)}
+
+    def _owned(self, conn: str, ref: str) -> bool:
+        """Whether a running task of ours started this server task for one of its steps."""
+        return any(e.conn == conn and e.ended is None and e.handle is not None
+                   and getattr(e.handle, "owns", lambda _r: False)(ref) for e in self.entries)
 
     def _update(self, entry: TaskEntry, status: str, progress: float) -> None:
         entry.status, entry.progress = status, progress

@@ -5,8 +5,10 @@ from __future__ import annotations
 from xapiman.scripting.connect import CliError
 
 
-def find(cache, cls: str, text: str, *, what: str, snapshots: bool = False) -> str:
-    """The ref of the one `cls` object named or identified by `text`."""
+def find(cache, cls: str, text: str, *, what: str, snapshots: bool = False,
+         any_vm: bool = False) -> str:
+    """The ref of the one `cls` object named or identified by `text` (VMs: not templates or
+    snapshots unless told; `any_vm`: VMs, templates and snapshots alike)."""
     records = cache.records(cls)
     by_uuid = [ref for ref, rec in records.items() if rec.get("uuid") == text]
     if by_uuid:
@@ -14,7 +16,8 @@ def find(cache, cls: str, text: str, *, what: str, snapshots: bool = False) -> s
     if text in records:
         return text
     matches = [ref for ref, rec in records.items()
-               if rec.get("name_label") == text and _eligible(cls, rec, snapshots)]
+               if rec.get("name_label") == text and (
+                   _eligible(cls, rec, snapshots) or any_vm and not rec.get("is_control_domain"))]
     if not matches:
         raise CliError(f"no {what} named or with uuid {text!r}")
     if len(matches) > 1:

@@ -108,6 +108,21 @@ TEMPLATES: dict[str, str] = {
     "TOO_MANY_PENDING_TASKS": (
         "The server has too many operations pending. Wait for some to finish."),
     "Fault": "The server cannot run this call asynchronously: {arg1}.",
+    "IMPORT_ERROR": "The server could not import the file: {msg}.",
+    "IMPORT_ERROR_PREMATURE_EOF": (
+        "The export data ended before the VM was complete: the file is cut short, or the "
+        "connection broke during the upload. Nothing was imported."),
+    "IMPORT_ERROR_SOME_CHECKSUMS_FAILED": (
+        "Some disk data in the file is damaged (its checksums do not match). Nothing was "
+        "imported."),
+    "IMPORT_ERROR_UNEXPECTED_FILE": (
+        "The file is not a VM export the server can read: it expected {filename_expected}, "
+        "found {filename_found}."),
+    "IMPORT_ERROR_FAILED_TO_FIND_OBJECT": (
+        "The export refers to an object it does not contain ({id}): the file is damaged."),
+    "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED": "The server cannot take an upload of unknown length.",
+    "IMPORT_INCOMPATIBLE_VERSION": "The export was made by a newer version than this server.",
+    "DEFAULT_SR_NOT_FOUND": "The pool has no default SR: choose the SR to import into.",
 }
 
 SIZE_CODES = {"HOST_NOT_ENOUGH_FREE_MEMORY", "SR_FULL"}

@@ -153,6 +153,18 @@ class HttpChannel:
     def aborted(self) -> bool:
         return self._aborted.is_set()
 
+    # -- streamed transfers ---------------------------------------------------------------------
+
+    def stream(self) -> http.client.HTTPConnection:
+        """The open connection (TLS checked against the pins), for a transfer that writes its
+        request and reads its answer itself, a piece at a time (VM import and export). Wrap
+        its use in `errors()`; `abort()` still cuts it from any other thread."""
+        return self._connection()
+
+    def errors(self, phase: str, limit: float) -> contextlib.AbstractContextManager[None]:
+        """Socket, TLS and HTTP errors inside become this package's TransportErrors."""
+        return self._translated(phase, limit)
+
     # -- connecting -------------------------------------------------------------------------
 
     def _connection(self) -> http.client.HTTPConnection:

@@ -1,4 +1,4 @@
-"""`xapiman-cli vm new`: the New VM action from the command line."""
+"""`xapiman-cli vm new`, `vm export` and `vm import`: the New VM, export and import actions."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from xapiman.actions.vm_plan import (
     pool_default_sr,
     review,
 )
+from xapiman.actions.vm_xva import ExportPlan, ImportPlan
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
@@ -64,6 +65,17 @@ def register(tree: CommandTree) -> None:
     new.add_argument("--dry-run", action="store_true",
                      help="print the plan and where each VM would go; make nothing")
     new.add_argument("--json", action="store_true", help="print the result as JSON")
+    export = tree.verb(group, "export", "export a halted or suspended VM (or a template or "
+                       "snapshot) to an XVA file", vm_export)
+    export.add_argument("vm", metavar="VM", help="the VM's name or uuid")
+    export.add_argument("--output", required=True, metavar="F.xva", help="the file to write")
+    export.add_argument("--compress", action="store_true", help="a gzip-compressed XVA")
+    export.add_argument("--yes", action="store_true", help="replace an existing file")
+    imp = tree.verb(group, "import", "import a VM from an XVA file", vm_import)
+    imp.add_argument("file", metavar="F.xva", help="the XVA file")
+    imp.add_argument("--sr", metavar="SR", help="SR for its disks (default: the pool's)")
+    imp.add_argument("--host", metavar="H",
+                     help="the host that receives it, which becomes its home server")
 
 
 # -- vm new -------------------------------------------------------------------------------------
@@ -203,3 +215,46 @@ def _report(cache, names: list[str], members, lead, as_json: bool) -> int:
     if len(members) > 1:
         print(printable(lead.handle.detail), file=sys.stderr)
     return 0 if all(r["status"] == "success" for r in rows) else 1
+
+
+# -- export, import -----------------------------------------------------------------------------
+
+
+def _run_one(opened: Opened, args: argparse.Namespace, action_id: str, target: Target,
+             plan: object) -> object:
+    ctx = ActionContext(TerminalPrompter(getattr(args, "yes", False)), answers={"plan": plan})
+    started = asyncio.run(REGISTRY[action_id].run(ctx, [target]))
+    if not started:
+        raise CliError(translate("Cli", "nothing was done"))
+    item = started[0]
+    result = follow(item.handle, item.title)
+    print(printable(item.handle.detail), file=sys.stderr)
+    return result
+
+
+def vm_export(opened: Opened, args: argparse.Namespace) -> int:
+    cache = opened.conn.cache
+    vm = resolve.find(cache, "vm", args.vm, what="VM", any_vm=True)
+    target = Target(opened.conn, "vm", vm)
+    action = REGISTRY["vm.export"]
+    available = action.can_run([target])
+    if not available:
+        raise CliError(translate("Cli", "cannot export '{name}': {why}").format(
+            name=target.name(), why=available.reason))
+    path = _run_one(opened, args, "vm.export", target, ExportPlan(args.output, args.compress))
+    print(path)
+    return 0
+
+
+def vm_import(opened: Opened, args: argparse.Namespace) -> int:
+    conn = opened.conn
+    cache = conn.cache
+    sr = resolve.find(cache, "sr", args.sr, what="SR") if args.sr else pool_default_sr(cache)
+    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL
+    pool = next(iter(cache.records("pool")))
+    vms = _run_one(opened, args, "vm.import", Target(conn, "pool", pool),
+                   ImportPlan(args.file, sr, host))
+    for vm in vms if isinstance(vms, list) else []:
+        rec = cache.record("VM", vm)
+        print(rec["uuid"] if rec else vm)
+    return 0

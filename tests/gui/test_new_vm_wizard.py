@@ -1,0 +1,226 @@
+"""The New VM wizard and the export / import dialogs, driven through their widgets in the real
+main window against the simulator; the server's records are checked afterwards and every
+wizard page is saved as a screenshot (artifacts/new-vm-*.png)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QDialogButtonBox, QWizard
+
+from tests.gui.fixtures import app_fixture, click, loop_fixture, wait_dialog  # noqa: F401
+from xapiman.gui.dialogs.xva import ExportDialog, ImportDialog
+from xapiman.gui.wizards.new_vm import NewVmWizard
+from xapiman.sim.testing import RunningPool, running_pool
+
+GiB = 1024**3
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[RunningPool]:
+    with running_pool(hosts=3, vms=6, tls=True) as p:
+        yield p
+
+
+def named(db, cls: str, name: str) -> str:
+    return next(r for r, rec in db.all(cls).items() if rec["name_label"] == name)
+
+
+def shoot(widget, artifacts_dir, name: str) -> None:
+    assert widget.grab().save(str(artifacts_dir / f"{name}.png"))
+
+
+def next_page(qtbot, wizard: QWizard) -> None:
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+
+
+def open_wizard(app, pool) -> NewVmWizard:
+    app.connect(pool)
+    app.select(named(pool.db, "host", "xcp-host-01"))
+    app.wait_enabled("vm.new")
+    app.action("vm.new").trigger()
+    wizard = wait_dialog(app.qtbot, NewVmWizard)
+    assert isinstance(wizard, NewVmWizard)
+    return wizard
+
+
+def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard = open_wizard(app, pool)
+    wizard.resize(860, 640)
+    # template: searchable, with its recommendations
+    page = wizard.currentPage()
+    assert page.objectName() == "page_template"
+    qtbot.keyClicks(page.search, "bookworm")
+    visible = [i.text(0) for i in page._items() if not i.isHidden()]
+    assert visible == ["Debian Bookworm 12"]
+    assert page.select(named(db, "VM", "Debian Bookworm 12"))
+    assert "Recommended: up to 32 vCPUs" in page.detail.text()
+    shoot(wizard, artifacts_dir, "new-vm-1-template")
+    next_page(qtbot, wizard)
+    # name: validated as typed
+    page = wizard.currentPage()
+    page.name.clear()
+    wizard.review_now()
+    assert not page.isComplete() and "may not be empty" in page.problems.text()
+    qtbot.keyClicks(page.name, "wizard-vm")
+    qtbot.keyClicks(page.description, "made in the wizard")
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-vm-2-name")
+    next_page(qtbot, wizard)
+    # installation media: an ISO
+    page = wizard.currentPage()
+    assert page.objectName() == "page_install"
+    page.radios["iso"].setChecked(True)
+    page.iso.setCurrentIndex(page.iso.findText("debian-12.5.0-amd64-netinst.iso",
+                                               Qt.MatchFlag.MatchStartsWith))
+    assert page.radios["url"].isEnabled()  # Debian installs from the network too
+    shoot(wizard, artifacts_dir, "new-vm-3-install")
+    next_page(qtbot, wizard)
+    # home server: ranked with the reasons; pick the second host
+    page = wizard.currentPage()
+    assert "Recommended now:" in page.recommendation.text()
+    rows = [page.hosts.topLevelItem(i) for i in range(page.hosts.topLevelItemCount())]
+    assert {r.text(1) for r in rows} <= {"Recommended", "Suitable", "Not suitable"}
+    second = next(r for r in rows if r.text(0) == "xcp-host-02")
+    page.hosts.setCurrentItem(second)
+    second.setSelected(True)
+    assert page.fixed.isChecked()
+    shoot(wizard, artifacts_dir, "new-vm-4-home-server")
+    next_page(qtbot, wizard)
+    # vCPUs and memory within the template's recommendations
+    page = wizard.currentPage()
+    assert page.vcpus.maximum() == 32
+    page.vcpus.setValue(4)
+    page.cores.setCurrentIndex(page.cores.findData(2))
+    page.memory.setValue(3.0)
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-vm-5-cpu-memory")
+    next_page(qtbot, wizard)
+    # disks: grow the template's, add one on another SR
+    page = wizard.currentPage()
+    size0 = page.table.cellWidget(0, 1)
+    assert size0.minimum() == 10.0  # the template's disk cannot shrink
+    size0.setValue(16.0)
+    click(qtbot, page.add)
+    page.table.cellWidget(1, 1).setValue(4.0)
+    sr1 = page.table.cellWidget(1, 2)
+    sr1.setCurrentIndex(sr1.findData(named(db, "SR", "iSCSI virtual disk storage")))
+    shoot(wizard, artifacts_dir, "new-vm-6-storage")
+    next_page(qtbot, wizard)
+    # networks: a second interface with a fixed MAC, checked as typed
+    page = wizard.currentPage()
+    click(qtbot, page.add)
+    net1 = page.table.cellWidget(1, 1)
+    net1.setCurrentIndex(net1.findData(named(db, "network", "DMZ (VLAN 100)")))
+    mac = page.table.cellWidget(1, 2)
+    qtbot.keyClicks(mac, "01:00:5e:00:00:01")
+    wizard.review_now()
+    assert not page.isComplete() and "multicast" in page.problems.text()
+    shoot(wizard, artifacts_dir, "new-vm-7-networking-error")
+    mac.clear()
+    qtbot.keyClicks(mac, "02:00:00:00:00:42")
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-vm-7-networking")
+    next_page(qtbot, wizard)
+    # summary, start now
+    page = wizard.currentPage()
+    assert page.objectName() == "page_summary"
+    page.start.setChecked(True)
+    texts = [page.rows.itemAt(i).widget().text() for i in range(page.rows.count())
+             if page.rows.itemAt(i).widget() is not None]
+    assert "wizard-vm" in texts and "xcp-host-02" in texts
+    shoot(wizard, artifacts_dir, "new-vm-8-summary")
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    app.wait_task("New VM 'wizard-vm'", timeout=30_000)
+    vm = named(db, "VM", "wizard-vm")
+    rec = db.get(vm, "VM")
+    assert rec["name_description"] == "made in the wizard"
+    assert rec["power_state"] == "Running" and rec["affinity"] == named(db, "host", "xcp-host-02")
+    assert (rec["VCPUs_max"], rec["platform"]["cores-per-socket"]) == (4, "2")
+    assert rec["memory_static_max"] == 3 * GiB
+    disks = sorted((db.get(db.get(b, "VBD")["VDI"], "VDI")["virtual_size"],
+                    db.get(db.get(db.get(b, "VBD")["VDI"], "VDI")["SR"], "SR")["name_label"])
+                   for b in rec["VBDs"] if db.get(b, "VBD")["type"] == "Disk")
+    assert disks == [(4 * GiB, "iSCSI virtual disk storage"),
+                     (16 * GiB, "NFS virtual disk storage")]
+    cds = [db.get(db.get(b, "VBD")["VDI"], "VDI")["name_label"] for b in rec["VBDs"]
+           if db.get(b, "VBD")["type"] == "CD"]
+    assert cds == ["debian-12.5.0-amd64-netinst.iso"]
+    macs = {db.get(db.get(v, "VIF")["network"], "network")["name_label"]: db.get(v, "VIF")["MAC"]
+            for v in rec["VIFs"]}
+    assert macs["DMZ (VLAN 100)"] == "02:00:00:00:00:42"
+    # the new VM is selected in the tree
+    qtbot.waitUntil(lambda: [k[2] for k in app.selected_keys()] == [vm], timeout=10_000)
+    entry = app.wait_task("New VM 'wizard-vm'")
+    assert "Created and started 'wizard-vm' on xcp-host-02" in app.task_row_text(entry)
+    shoot(app.window, artifacts_dir, "new-vm-9-created")
+
+
+def test_many_vms_from_the_wizard(app, pool) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard = open_wizard(app, pool)
+    wizard.pages["template"].select(named(db, "VM", "Other install media"))
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.clear()
+    qtbot.keyClicks(page.name, "farm-{n}")
+    page.count.setValue(6)
+    assert "farm-1, farm-2, farm-3, …, farm-6" in page.preview.text()
+    for _ in range(6):
+        wizard.review_now()
+        next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_summary"
+    page.start.setChecked(False)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    entry = app.wait_task("New VMs farm-1 … farm-6", timeout=30_000)
+    assert "6 of 6 VMs created." in app.task_row_text(entry)
+    assert {f"farm-{n}" for n in range(1, 7)} <= {v["name_label"] for v in db.all("VM").values()}
+
+
+def test_export_and_import_dialogs(app, pool, tmp_path, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    app.connect(pool)
+    vm = next(r for r, v in sorted(db.all("VM").items(), key=lambda kv: kv[1]["name_label"])
+              if v["power_state"] == "Halted" and not v["is_a_template"] and v["VBDs"])
+    app.select(vm)
+    app.wait_enabled("vm.export")
+    app.action("vm.export").trigger()
+    dialog = wait_dialog(qtbot, ExportDialog)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "exported.xva"
+    dialog.path.setText(str(target))
+    shoot(dialog, artifacts_dir, "export-dialog")
+    click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    app.wait_task("Export '", timeout=30_000)
+    assert target.exists() and sorted(p.name for p in folder.iterdir()) == ["exported.xva"]
+    bad = folder / "notes.xva"
+    bad.write_text("not an export" * 100)
+    app.select(named(db, "host", "xcp-host-03"))
+    app.wait_enabled("vm.import")
+    app.action("vm.import").trigger()
+    dialog = wait_dialog(qtbot, ImportDialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.path.setText(str(bad))
+    qtbot.waitUntil(lambda: "not an XVA export" in dialog.check.text(), timeout=5000)
+    assert not ok.isEnabled()
+    shoot(dialog, artifacts_dir, "import-dialog-not-an-xva")
+    dialog.path.setText(str(target))
+    qtbot.waitUntil(lambda: "An XVA export" in dialog.check.text(), timeout=5000)
+    assert ok.isEnabled()
+    assert dialog.host.currentData() == named(db, "host", "xcp-host-03")
+    shoot(dialog, artifacts_dir, "import-dialog")
+    before = set(db.all("VM"))
+    click(qtbot, ok)
+    app.wait_task("Import exported.xva", timeout=30_000)
+    [new_vm] = set(db.all("VM")) - before
+    assert db.get(new_vm, "VM")["affinity"] == named(db, "host", "xcp-host-03")
+    qtbot.waitUntil(lambda: [k[2] for k in app.selected_keys()] == [new_vm], timeout=10_000)

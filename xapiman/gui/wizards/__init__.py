@@ -1,0 +1,1 @@
+"""Wizards: several pages that shape one plan (the New VM wizard)."""
