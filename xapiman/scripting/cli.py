@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     conn.add_argument("--transport", choices=("auto", "jsonrpc", "xmlrpc"), default="auto",
                       help="wire protocol (default: JSON-RPC when the server has it)")
     conn.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
-                      help="overall seconds to connect, log in and load the pool (default 60)")
+                      help="overall seconds to connect, log in and load the pool, and to get it "
+                      "back when it is lost during the run (default 60)")
     register_all(CommandTree(parser))
     return parser
 

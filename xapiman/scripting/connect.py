@@ -13,6 +13,7 @@ from xapiman.pools.profiles import Profile, ProfileStore
 from xapiman.pools.secrets import PasswordStore
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.endpoints import Endpoint
+from xapiman.xapi.state import RetryPolicy
 from xapiman.xapi.trust import CertificateQuestion, CertificateTrust
 
 
@@ -115,8 +116,10 @@ def open_connection(args) -> Opened:
 
     trust = CertificateTrust(pins, ask=certificate_policy(args, pinned=pins.get(address)),
                              on_pinned=remember)
+    # a pool lost during the run gets the same patience as connecting to it
+    retry = RetryPolicy(give_up_after=args.timeout)
     conn = Connection(url, user, password, transport=args.transport, trust=trust,
-                      members=members)
+                      members=members, retry=retry)
     started = time.perf_counter()
     conn.connect(args.timeout)
     total = time.perf_counter() - started

@@ -7,6 +7,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from xapiman.i18n import translate
@@ -122,6 +123,7 @@ class Connection:
         self._closing = threading.Event()
         self._lifecycle = threading.Lock()
         self.login_seconds: float | None = None
+        self._trouble: _Trouble | None = None  # since when the stream is lost, attempts
 
     def __enter__(self) -> Connection:
         self.connect()
@@ -328,17 +330,30 @@ class Connection:
     # -- the event thread's callbacks -------------------------------------------------------
 
     def _on_synced(self) -> None:
+        self._trouble = None  # the stream works: the next loss starts counting afresh
         if self.state is not CONNECTED and not self._closing.is_set():
             self._states.set(StateChange(CONNECTED, coordinator=self.coordinator_url))
 
     def _recover(self, error: XapiClientError) -> bool:
-        """Reconnect after a lost coordinator or stream: bounded rounds over the coordinator
-        and the members, with back-off. False when it gave up (state FAILED) or closing."""
-        for attempt in range(1, self.retry.attempts + 1):
-            if self._closing.is_set():
+        """Reconnect after a lost coordinator or stream: rounds over the coordinator and the
+        members with back-off, counted from the first failure until the stream works again
+        (see RetryPolicy). False when it gave up (state FAILED) or is closing."""
+        trouble = self._trouble
+        if trouble is None:
+            trouble = self._trouble = _Trouble(time.monotonic())
+        while not self._closing.is_set():
+            trouble.attempts += 1
+            attempt = trouble.attempts
+            elapsed = time.monotonic() - trouble.since
+            if self.retry.exhausted(attempt, elapsed):
+                self._fail(XapiClientError(translate(
+                    "Connection", "gave up reconnecting after {attempts} attempts in {seconds:.0f} "
+                    "s: {error}").format(attempts=attempt - 1, seconds=elapsed, error=error)))
                 return False
             self._states.set(StateChange(RECONNECTING, str(error), attempt,
                                          self.coordinator_url, error))
+            if attempt > 1 and self._closing.wait(self.retry.pause(attempt - 1)):
+                return False
             try:
                 if self._session.reestablish():
                     log.info("failed over to the coordinator %s", self.coordinator_url)
@@ -351,19 +366,30 @@ class Connection:
                 return False
             except XapiClientError as exc:
                 error = exc
-            if self._closing.wait(self.retry.delay(attempt)):
-                return False
-        self._fail(error)
         return False
 
     def _fail(self, error: XapiClientError) -> None:
-        if not self._closing.is_set():
-            self._states.set(StateChange(FAILED, str(error), 0, self.coordinator_url, error))
+        if self._closing.is_set():
+            return
+        self._states.set(StateChange(FAILED, str(error), 0, self.coordinator_url, error))
+        # nothing follows the tasks any more: every wait on them ends now
+        self.tasks.abandon_all(translate(
+            "Connection", "the connection to the pool failed ({reason}) while the task ran: "
+            "the operation may or may not have finished; check the pool once it is back"
+            ).format(reason=error))
 
     def _on_cache_change(self, change: CacheChange) -> None:
         if change.resync or change.touched("host") or change.touched("pool"):
             addresses = [rec.get("address", "") for rec in self.cache.records("host").values()]
             self._session.set_member_addresses(a for a in addresses if a)
+
+
+@dataclass
+class _Trouble:
+    """A loss of the event stream being recovered: since when, how many attempts so far."""
+
+    since: float
+    attempts: int = 0
 
 
 class MethodProxy:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,22 +94,45 @@ class Limits:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How a lost connection is retried: bounded attempts with exponential back-off.
+    """How a lost connection is retried: bounded attempts, exponential back-off with jitter.
+
+    The attempts count from the first failure until the event stream works again: a
+    coordinator that takes logins but whose event stream keeps failing uses them up as well.
 
     Attributes:
         attempts: rounds over the coordinator and the pool members before giving up.
         first_delay: pause after the first failed round; multiplied by `factor` each round,
-            up to `max_delay`.
+            up to `max_delay`; each pause is shortened by a random part up to `jitter` (so
+            that many clients do not come back all at once).
+        give_up_after: seconds from the first failure after which no new round starts
+            (None: only `attempts` bounds it).
     """
 
     attempts: int = 10
     first_delay: float = 0.2
     factor: float = 2.0
     max_delay: float = 5.0
+    jitter: float = 0.5
+    give_up_after: float | None = 120.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        if not 0 <= self.jitter < 1:
+            raise ValueError("jitter must be from 0 to below 1")
 
     def delay(self, attempt: int) -> float:
-        """The pause after the failed round number `attempt` (1-based)."""
+        """The longest pause after the failed round number `attempt` (1-based)."""
         return min(self.max_delay, self.first_delay * self.factor ** max(0, attempt - 1))
+
+    def pause(self, attempt: int) -> float:
+        """The pause to take after round `attempt`: `delay` less a random part (jitter)."""
+        return self.delay(attempt) * (1.0 - self.jitter * random.random())
+
+    def exhausted(self, attempt: int, elapsed: float) -> bool:
+        """Whether round `attempt` may not start, `elapsed` seconds after the first failure."""
+        return attempt > self.attempts or (
+            self.give_up_after is not None and elapsed > self.give_up_after)
 
 
 class StateReporter:

@@ -168,6 +168,14 @@ class TaskTracker:
             self._reaper.shutdown(wait=False, cancel_futures=True)
             self._reaper = None
 
+    def abandon_all(self, reason: str) -> None:
+        """Every task followed now fails with NotConnected(`reason`) (the connection failed:
+        nothing will tell how they end); later tasks are followed as usual."""
+        with self._lock:
+            handles, self._handles = list(self._handles.values()), {}
+        for handle, _ in handles:
+            handle._abandon(NotConnected(f"{handle.method}: {reason}"))
+
     # -- from the event thread --------------------------------------------------------------
 
     def _on_change(self, change: CacheChange) -> None:
