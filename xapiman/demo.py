@@ -14,6 +14,7 @@ from xapiman.sim.synth import generate_pool
 log = logging.getLogger("xapiman.demo")
 
 DEMO_PROFILE = "Demo pool"
+DEMO_INCIDENT_S = 150.0  # seconds between the demo's VM crashes (alerts to look at)
 
 
 def default_state_path() -> Path:
@@ -64,7 +65,7 @@ def start_demo_pool(state_path: Path | None = None, *, speed: float = 1.0,
     if db is None:
         db = generate_pool(2, 20, name="Demo pool")
     path.parent.mkdir(parents=True, exist_ok=True)
-    config = SimConfig(speed=speed)
+    config = SimConfig(speed=speed, incident_every=DEMO_INCIDENT_S if speed else None)
     sim = Simulator(db, config, use_tls=use_tls)
     sim.start()
     saver = StateSaver(sim.db, path)

@@ -316,7 +316,9 @@ def test_alert_words() -> None:
     assert alert_title("HOST_CLOCK_SKEW_DETECTED") == "Host clock skew detected"
     assert alert_title("VM_STARTED") == "VM started"
     assert alert_details('<value><variable><name value="cpu_usage"/><value value="0.93"/>'
-                         "</variable></value>") == "cpu usage reached 93%"
+                         "</variable></value>") == "CPU usage reached 93.0 %"
+    assert alert_details('<value><variable><name value="memory_free_kib"/><value value="2048"/>'
+                         "</variable></value>") == "Free memory reached 2.0 MiB"
 
 
 def test_host_general(qtbot, pool, ctx, artifacts_dir) -> None:

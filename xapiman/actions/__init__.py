@@ -4,6 +4,7 @@ Importing this package registers every action in `base.REGISTRY`.
 """
 
 from xapiman.actions import (  # noqa: F401
+    alerts,
     host,
     vm_cd,
     vm_create,

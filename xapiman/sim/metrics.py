@@ -9,6 +9,7 @@ Names and units follow xcp-rrdd (reference/xapi.md 6.3).
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import math
 import time
@@ -100,6 +101,24 @@ class Wave:
 
 
 @dataclass(frozen=True)
+class Booting:
+    """`part` plus the extra work of a guest that boots at `since`: most of a vCPU at first,
+    fading over a couple of minutes (nothing before `since`)."""
+
+    part: Signal
+    since: float
+    extra: float = 0.6
+    fade: float = 60.0
+
+    def at(self, t: float, step: float) -> float:
+        value = self.part.at(t, step)
+        age = t - self.since
+        if age < 0:
+            return value
+        return min(1.0, value + self.extra * math.exp(-age / self.fade))
+
+
+@dataclass(frozen=True)
 class Mean:
     parts: tuple[Signal, ...]
 
@@ -150,6 +169,17 @@ def _vm_memory(rec: dict) -> int:
     return int(rec.get("memory_target") or rec.get("memory_dynamic_max") or 0)
 
 
+def _vm_started(db: Database, rec: dict) -> float | None:
+    """When the VM's domain started (VM_metrics.start_time), None when unknown."""
+    metrics = db.find(rec.get("metrics", ""), "VM_metrics") or {}
+    stamp = str(metrics.get("start_time") or "")
+    try:
+        started = calendar.timegm(time.strptime(stamp, "%Y%m%dT%H:%M:%SZ"))
+    except ValueError:
+        return None
+    return float(started) if started > 0 else None
+
+
 def _vm_vcpus(db: Database, rec: dict) -> int:
     metrics = db.find(rec.get("metrics", ""), "VM_metrics") or {}
     return max(1, int(metrics.get("VCPUs_number") or rec.get("VCPUs_at_startup") or 1))
@@ -193,9 +223,13 @@ def vm_sources(db: Database, vm: str) -> list[DataSource]:
     uuid = rec["uuid"]
     live = rec["power_state"] == "Running"
     load = _vm_load(rec)
-    cpus = [DataSource(f"cpu{i}", "(fraction)",
-                       Wave(load, seed_of(uuid, f"cpu{i}"), 0.5, 0.35, 0.02, 0.0, 1.0), 0.0, 1.0)
-            for i in range(_vm_vcpus(db, rec))]
+    started = _vm_started(db, rec) if live else None
+    cpus = []
+    for i in range(_vm_vcpus(db, rec)):
+        wave: Signal = Wave(load, seed_of(uuid, f"cpu{i}"), 0.5, 0.35, 0.02, 0.0, 1.0)
+        if started is not None and not rec.get("is_control_domain"):
+            wave = Booting(wave, started)
+        cpus.append(DataSource(f"cpu{i}", "(fraction)", wave, 0.0, 1.0))
     memory = _vm_memory(rec)
     sources = [*cpus, DataSource("cpu_usage", "(fraction)",
                                  Mean(tuple(c.signal for c in cpus)), 0.0, 1.0),

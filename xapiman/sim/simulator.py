@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xapiman.sim import handlers, tls
+from xapiman.sim.alerts import AlertRaiser
 from xapiman.sim.db import Database
 from xapiman.sim.dispatch import Dispatcher
 from xapiman.sim.errors import Failure
@@ -33,6 +34,7 @@ class SimConfig:
         auth_failure_delay: seconds before a failed login answers (xapi waits 5).
         events_lost_limit: event.next answers EVENTS_LOST beyond this many pending events.
         failover_delay: seconds before a supporter takes over a killed coordinator.
+        incident_every: seconds between random VM crashes (the demo's incidents; None: none).
     """
 
     user: str = "root"
@@ -43,6 +45,7 @@ class SimConfig:
     auth_failure_delay: float = 0.0
     events_lost_limit: int = 10_000
     failover_delay: float = 2.0
+    incident_every: float | None = None
 
 
 class Simulator:
@@ -64,6 +67,7 @@ class Simulator:
         self.faults = Faults(self)
         self.snapshot_cache: dict = {}
         self.servers: dict[str, HostServer] = {}
+        self.alerts = AlertRaiser(self, incident_every=self.config.incident_every)
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.cert: Path | None = None
         self.ssl_context = None
@@ -106,6 +110,7 @@ class Simulator:
         for host in hosts:
             self._serve_host(host, self.port if host == coordinator else 0)
         self.warm_up()
+        self.alerts.start()
         # the pool's records live as long as the simulator and hold no reference cycles:
         # keep the cyclic collector from scanning them again and again
         gc.collect()
@@ -129,6 +134,7 @@ class Simulator:
         return server
 
     def stop(self) -> None:
+        self.alerts.stop()
         for server in list(self.servers.values()):
             server.stop()
         self.servers.clear()

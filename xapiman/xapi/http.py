@@ -83,10 +83,24 @@ class HttpChannel:
         Raises:
             TransportError (ConnectionRefused, ConnectionLost, Timeout, TlsError ...).
         """
-        address = self.endpoint.address
-        limit = self.read_timeout if timeout is None else timeout
         headers = {"Content-Type": content_type, "User-Agent": USER_AGENT,
                    "Accept": content_type}
+        return self._exchange("POST", path, body, headers, timeout)[0]
+
+    def get(self, path: str, accept: str = "*/*", timeout: float | None = None
+            ) -> tuple[HttpAnswer, str | None]:
+        """GET `path` and read the whole answer; also the Location header (redirects).
+
+        Raises:
+            TransportError (ConnectionRefused, ConnectionLost, Timeout, TlsError ...).
+        """
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
+        return self._exchange("GET", path, None, headers, timeout)
+
+    def _exchange(self, method: str, path: str, body: bytes | None, headers: dict[str, str],
+                  timeout: float | None) -> tuple[HttpAnswer, str | None]:
+        address = self.endpoint.address
+        limit = self.read_timeout if timeout is None else timeout
         self._cut_at_deadline = False
         with deadlines.guarded(self._cut) as deadline:
             try:
@@ -97,7 +111,7 @@ class HttpChannel:
                 with self._translated("read", limit):
                     assert conn.sock is not None
                     conn.sock.settimeout(limit)
-                    conn.request("POST", path, body=body, headers=headers)
+                    conn.request(method, path, body=body, headers=headers)
                     response = conn.getresponse()
                     data = self._body(response)
             except BaseException as exc:
@@ -109,7 +123,8 @@ class HttpChannel:
         if response.will_close:
             self.close()
         content = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-        return HttpAnswer(response.status, response.reason, content, data)
+        return (HttpAnswer(response.status, response.reason, content, data),
+                response.getheader("Location"))
 
     def _body(self, response: http.client.HTTPResponse) -> bytes:
         """The whole body, refused once it is known to exceed `max_answer`."""

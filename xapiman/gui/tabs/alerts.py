@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from PyQt6.QtCore import Qt
 
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import ListPage
 from xapiman.gui.tabs.lists import Row
+from xapiman.xapi import alerts
 from xapiman.xapi.records import Message
-
-_ALARM = re.compile(r'<name value="([^"]*)"\s*/>\s*<value value="([^"]*)"\s*/>')
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def alert_details(body: str) -> str:
     """A message body as one readable line (performance alarms name their variable)."""
-    match = _ALARM.search(body)
-    if match:
-        name, value = match.groups()
-        try:
-            return f"{name.replace('_', ' ')} reached {float(value) * 100:.0f}%"
-        except ValueError:
-            return f"{name.replace('_', ' ')}: {value}"
-    return " ".join(_TAGS.sub(" ", body).split())
+    return alerts.details(body)
 
 
 @page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from xapiman.xapi import alerts
 from xapiman.xapi.records import as_float, as_int, as_time
 
 KiB = 1024
@@ -11,7 +12,6 @@ MiB = KiB**2
 GiB = KiB**3
 TiB = KiB**4
 
-PRIORITY_WORDS = {1: "Critical", 2: "Major", 3: "Warning", 4: "Minor", 5: "Information"}
 POWER_WORDS = {"Running": "Running", "Halted": "Shut down", "Suspended": "Suspended",
                "Paused": "Paused"}
 
@@ -101,24 +101,9 @@ def power(state: str) -> str:
 
 
 def priority(value: object) -> str:
-    number = as_int(value)
-    return PRIORITY_WORDS.get(number, f"Priority {number}" if number else "")
-
-
-ACRONYMS = frozenset({"VM", "VMS", "HA", "SR", "CPU", "VDI", "VBD", "PIF", "VIF", "PBD", "NTP",
-                      "IP", "WLB", "PVS", "XAPI", "VCPU", "VCPUS", "PCI", "GPU", "CBT", "SSL",
-                      "TLS", "NIC", "LACP", "SM", "PV", "HVM"})
+    return alerts.priority_text(as_int(value))
 
 
 def alert_title(name: str) -> str:
-    """An alert code as words: "HOST_CLOCK_SKEW_DETECTED" -> "Host clock skew detected",
-    "VM_STARTED" -> "VM started"."""
-    words = []
-    for i, word in enumerate(w for w in name.split("_") if w):
-        upper = word.upper()
-        if upper in ACRONYMS:
-            words.append("VMs" if upper == "VMS" else "vCPUs" if upper == "VCPUS" else
-                         "vCPU" if upper == "VCPU" else upper)
-        else:
-            words.append(word.capitalize() if i == 0 else word.lower())
-    return " ".join(words)
+    """An alert code as words: "HOST_CLOCK_SKEW_DETECTED" -> "Host clock skew detected"."""
+    return alerts.title(name)
