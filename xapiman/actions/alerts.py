@@ -23,7 +23,7 @@ class DismissAlerts(Action):
 
     def check(self, target: Target) -> Availability:
         if target.record() is None:
-            return Availability(False, translate("Actions", "The alert was already dismissed."))
+            return Availability(False, translate("Actions", "The object no longer exists."))
         return YES
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
