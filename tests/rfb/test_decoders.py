@@ -145,3 +145,47 @@ def test_zrle_runs_longer_than_the_tile_are_refused() -> None:
     data = greeting_38(4, 4) + update(rect(0, 0, 4, 4, enc.ZRLE, payload))
     _, rec, _ = play(data)
     assert "ZRLE" in str(rec.errors[0])
+
+
+def zrle_payload(tiles: bytes) -> bytes:
+    body = zlib.compress(tiles)
+    return struct.pack(">I", len(body)) + body
+
+
+def run_bytes(length: int) -> bytes:
+    return b"\xff" * ((length - 1) // 255) + bytes([(length - 1) % 255])
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(runs=st.lists(st.tuples(st.integers(0, 0xFFFFFF), st.sampled_from([1, 2, 7, 254, 255,
+                                                                           256, 510, 511, 900])),
+                     min_size=1, max_size=40),
+       palette_tile=st.booleans())
+def test_zrle_long_runs(runs, palette_tile) -> None:
+    """Plain and palette RLE with runs across the 255 boundaries, against a direct expansion."""
+    count = 64 * 64
+    colours, lengths, total = [], [], 0
+    for colour, length in runs:
+        length = min(length, count - total)
+        if length <= 0:
+            break
+        colours.append(colour)
+        lengths.append(length)
+        total += length
+    if total < count:
+        colours.append(0x123456)
+        lengths.append(count - total)
+    expected = np.repeat(np.array(colours, np.uint32), lengths).reshape(64, 64)
+    if palette_tile:
+        palette = sorted(set(colours) | {0xABCDEF})  # at least two colours
+        if len(palette) > 127:
+            return
+        index = {c: i for i, c in enumerate(palette)}
+        body = bytes([128 + len(palette)]) + b"".join(
+            c.to_bytes(4, "little")[:3] for c in palette)
+        body += b"".join(bytes([index[c]]) if n == 1 else bytes([index[c] | 128]) + run_bytes(n)
+                         for c, n in zip(colours, lengths, strict=True))
+    else:
+        body = b"\x80" + b"".join(c.to_bytes(4, "little")[:3] + run_bytes(n)
+                                  for c, n in zip(colours, lengths, strict=True))
+    assert (decoded(expected, enc.ZRLE, zrle_payload(body)) == expected).all()

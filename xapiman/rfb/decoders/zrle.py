@@ -1,8 +1,9 @@
 """ZRLE (encoding 16): one zlib stream per connection, 64x64 tiles of compact 3-byte pixels.
 
 Tile kinds: raw, solid, packed palette (2-16 colours at 1, 2 or 4 bits a pixel), plain RLE and
-palette RLE. Raw, solid and packed tiles are decoded with numpy in one go; run-length tiles
-are parsed into runs, then expanded with one `numpy.repeat`.
+palette RLE. Every kind is decoded with numpy a tile at a time: run-length tiles are cut into
+runs for whole stretches at once (only runs of 256 pixels or more are read byte by byte),
+then expanded with one `numpy.repeat`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xapiman.rfb.errors import ProtocolError
 from xapiman.rfb.framebuffer import Framebuffer
 
 TILE = 64
+FIRST_WINDOW = 1024
 MAX_COMPRESSED = 64 * 1024 * 1024
 _BITS = {2: 1, 3: 2, 4: 2}
 
@@ -127,53 +129,104 @@ def _run_length(data: memoryview, at: int) -> tuple[int, int]:
 
 
 def _plain_runs(data: memoryview, at: int,
-                count: int) -> tuple[npt.NDArray[np.uint32], list[int], int]:
-    starts: list[int] = []
-    lengths: list[int] = []
+                count: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], int]:
+    """A plain RLE tile: (colours, run lengths, where the tile ends).
+
+    A run shorter than 256 pixels takes exactly 4 bytes, B, G, R and length - 1: read as one
+    little-endian word, that is the colour with the length in the top byte (which the
+    framebuffer overwrites), so stretches of short runs are read at once. Only a longer run
+    (its length goes on while the bytes are 255) is read byte by byte.
+    """
+    colours: list[npt.NDArray[np.uint32]] = []
+    lengths: list[npt.NDArray[np.int64]] = []
     total = 0
     while total < count:
-        starts.append(at)
-        at += 3
-        byte = data[at]
-        at += 1
-        if byte == 255:
-            length, at = _run_length(data, at - 1)
-        else:
-            length = byte + 1
-        lengths.append(length)
-        total += length
+        remaining = count - total
+        records = min(remaining, (len(data) - at) // 4)
+        if records <= 0:
+            raise ValueError("a plain RLE tile is cut short")
+        words = np.frombuffer(data, "<u4", count=records, offset=at)
+        runs = (words >> 24).astype(np.int64)
+        long = runs == 255
+        first_long = int(long.argmax())
+        short = first_long if long[first_long] else records
+        runs += 1
+        sums = np.cumsum(runs[:short])
+        end = int(np.searchsorted(sums, remaining))
+        take = end + 1 if end < short else short
+        if take:
+            colours.append(words[:take])
+            lengths.append(runs[:take])
+            total += int(sums[take - 1])
+            at += 4 * take
+        if total < count and take == short and short < records:
+            pixel = np.frombuffer(data, "<u4", count=1, offset=at)  # its top byte is 255
+            length, at = _run_length(data, at + 3)
+            colours.append(pixel)
+            lengths.append(np.array([length], dtype=np.int64))
+            total += length
     if total != count:
         raise ValueError(f"runs of {total} pixels in a tile of {count}")
-    raw = np.frombuffer(data, np.uint8)
-    index = np.asarray(starts)[:, None] + np.arange(3)
-    out = np.zeros((len(starts), 4), dtype=np.uint8)
-    out[:, :3] = raw[index]
-    return out.view("<u4").reshape(len(starts)), lengths, at
+    if len(colours) == 1:
+        return colours[0], lengths[0], at
+    return np.concatenate(colours), np.concatenate(lengths), at
 
 
 def _palette_runs(data: memoryview, at: int, count: int,
-                  size: int) -> tuple[list[int], list[int], int]:
-    indexes: list[int] = []
-    lengths: list[int] = []
-    total = 0
-    while total < count:
-        byte = data[at]
-        at += 1
-        if byte & 128:
-            run = data[at]
-            at += 1
-            if run == 255:
-                length, at = _run_length(data, at - 1)
-            else:
-                length = run + 1
-            byte &= 127
-        else:
-            length = 1
-        if byte >= size:
-            raise ValueError(f"a palette index past the {size} colours")
-        indexes.append(byte)
-        lengths.append(length)
-        total += length
-    if total != count:
-        raise ValueError(f"runs of {total} pixels in a tile of {count}")
-    return indexes, lengths, at
+                  size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64], int]:
+    """A palette RLE tile: (palette indexes, run lengths, where the tile ends), in one pass.
+
+    A byte below 128 is one pixel; a byte from 128 on starts a run whose length follows (bytes
+    of 255 that go on, then one that does not). Whether a byte starts a record follows from
+    the bytes before it: after a byte below 128 one does, after a 255 that is part of a
+    length one does not, and every other byte flips the answer. So the last byte of the first
+    two kinds and the count of flips since give every byte's answer at once.
+    """
+    raw = np.frombuffer(data, np.uint8)
+    # no record takes more than two bytes a pixel; most tiles need far fewer: try a short
+    # window first
+    short = min(FIRST_WINDOW, 2 * count)
+    found = _palette_records(raw[at:at + short], count)
+    if found is None and short < 2 * count and at + short < len(raw):
+        found = _palette_records(raw[at:at + 2 * count], count)
+    if found is None:
+        raise ValueError("the runs of a palette RLE tile do not fill it")
+    heads, lengths, end = found
+    indexes = (heads & 127).astype(np.intp)
+    if int(indexes.max()) >= size:
+        raise ValueError(f"a palette index past the {size} colours")
+    return indexes, lengths, at + end
+
+
+def _palette_records(window: npt.NDArray[np.uint8], count: int
+                     ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], int] | None:
+    """(first bytes, lengths, end offset) of the records that make `count` pixels, or None
+    when `window` holds fewer."""
+    n = len(window)
+    if n == 0:
+        return None
+    position = np.arange(n)
+    full = window == 255
+    settles = (window < 128) | full
+    last = np.maximum.accumulate(np.where(settles, position, -1))
+    before = np.concatenate(([-1], last[:-1]))  # the last settling byte before each byte
+    in_length = np.where(before >= 0, full[np.maximum(before, 0)], False)
+    in_length ^= (position - before - 1) % 2 == 1
+    starts = np.flatnonzero(~in_length)
+    heads = window[starts]
+    runs = heads >= 128
+    following = np.where(window != 255, position, n)
+    next_end = np.minimum.accumulate(following[::-1])[::-1]  # next byte that is not 255
+    ends = np.where(runs, next_end[np.minimum(starts + 1, n - 1)], starts)
+    complete = ~runs | ((starts + 1 < n) & (ends < n))
+    usable = int(np.argmin(complete)) if not complete.all() else len(starts)
+    starts, heads, runs, ends = starts[:usable], heads[:usable], runs[:usable], ends[:usable]
+    lengths = np.where(runs, 1 + 255 * (ends - starts - 1)
+                       + window[np.minimum(ends, n - 1)].astype(np.int64), 1)
+    sums = np.cumsum(lengths)
+    take = int(np.searchsorted(sums, count)) + 1
+    if take > len(starts):
+        return None
+    if sums[take - 1] != count:
+        raise ValueError("the runs of a palette RLE tile overflow it")
+    return heads[:take], lengths[:take], int(ends[take - 1]) + 1
