@@ -311,3 +311,19 @@ def test_cancelling_a_batch_stops_it_and_removes_the_unfinished(env) -> None:
     for member in started[1:]:
         name = member.title.split("'")[1]
         assert (name in names) == (member in created), (name, member.handle.detail)
+
+
+def test_a_chosen_host_short_of_memory_warns_on_the_memory_page(env) -> None:
+    p, conn = env
+    db = p.db
+    template = named(db, "VM", "Other install media")
+    host = named(db, "host", "xcp-host-01")
+    plan = NewVmPlan.for_template(conn.cache, template, name="big")
+    plan.host, plan.memory, plan.start = host, 900 * GiB, False
+    result = review(conn.cache, plan)
+    assert result.ok  # a halted VM may wait for room: a warning, not an error
+    [warning] = result.warnings("cpu")
+    assert warning.startswith("xcp-host-01 cannot start VM 1 now: Not enough free memory: "
+                              "the VM needs 900.0 GiB")
+    plan.start = True  # starting it now cannot work: that blocks
+    assert warning in review(conn.cache, plan).errors("host")

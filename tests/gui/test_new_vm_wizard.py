@@ -97,9 +97,13 @@ def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir) -> None:
     assert page.vcpus.maximum() == 32
     page.vcpus.setValue(4)
     page.cores.setCurrentIndex(page.cores.findData(2))
+    page.memory.setValue(300.0)  # more than xcp-host-02 has free: a warning here
+    wizard.review_now()
+    assert "xcp-host-02 cannot start VM 1 now: Not enough free memory" in page.problems.text()
+    shoot(wizard, artifacts_dir, "new-vm-5-memory-warning")
     page.memory.setValue(3.0)
     wizard.review_now()
-    assert page.isComplete()
+    assert page.isComplete() and not page.problems.isVisible()
     shoot(wizard, artifacts_dir, "new-vm-5-cpu-memory")
     next_page(qtbot, wizard)
     # disks: grow the template's, add one on another SR

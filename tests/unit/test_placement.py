@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.unit.test_actions_availability import GiB, Pool
 from xapiman.actions.placement import VmNeeds, rank_hosts, spread
-from xapiman.actions.sizes import SizeError, format_size, parse_size
+from xapiman.actions.sizes import SizeError, as_int, format_size, parse_size
 
 
 def network(pool: Pool, name: str, hosts: list[str]) -> str:
@@ -146,3 +146,6 @@ def test_sizes_read_and_written() -> None:
     assert format_size(1536 * 1024**2) == "1.5 GiB"
     assert format_size(512 * 1024**2) == "512 MiB"
     assert format_size(12) == "12 bytes"
+    # numbers of records: XML-RPC sends int64 values as strings
+    assert [as_int(v) for v in ("42", 42, 4.0, None, "x", True, [1])] == [42, 42, 4, 0, 0, 0, 0]
+    assert as_int("", 7) == 7

@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 from xapiman.actions.prompts import Choice
+from xapiman.actions.sizes import as_int
 from xapiman.i18n import translate
 
 NULL = "OpaqueRef:NULL"
@@ -26,12 +27,6 @@ GiB = 1024**3
 LOAD_WEIGHT = 0.6
 OVERCOMMIT_WEIGHT = 0.2
 
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
 
 
 def gib(value: int) -> str:
@@ -45,23 +40,23 @@ def vm_memory(record: dict, cache) -> int:
     """Memory a VM uses or needs on a host (bytes): what it has now when it runs, else its
     static maximum; plus its overhead."""
     metrics = cache.record("VM_metrics", record.get("metrics", NULL)) or {}
-    actual = _int(metrics.get("memory_actual"))
-    overhead = _int(record.get("memory_overhead"))
+    actual = as_int(metrics.get("memory_actual"))
+    overhead = as_int(record.get("memory_overhead"))
     if record.get("power_state") in ("Running", "Paused") and actual:
         return actual + overhead
-    return _int(record.get("memory_static_max")) + overhead
+    return as_int(record.get("memory_static_max")) + overhead
 
 
 def host_memory_total(host_ref: str, cache) -> int:
     host = cache.record("host", host_ref) or {}
     metrics = cache.record("host_metrics", host.get("metrics", NULL)) or {}
-    return _int(metrics.get("memory_total"))
+    return as_int(metrics.get("memory_total"))
 
 
 def host_free_memory(host_ref: str, cache) -> int:
     """Estimated free memory of a host: total less its overhead and its resident VMs."""
     host = cache.record("host", host_ref) or {}
-    used = _int(host.get("memory_overhead"))
+    used = as_int(host.get("memory_overhead"))
     for vm_ref in host.get("resident_VMs", ()):
         vm = cache.record("VM", vm_ref)
         if vm is not None:
@@ -77,7 +72,7 @@ def host_live(host_ref: str, cache) -> bool:
 
 def host_cpus(host: dict) -> int:
     """The host's CPU count (cpu_info, else its host_CPU records); 0 when unknown."""
-    count = _int((host.get("cpu_info") or {}).get("cpu_count"))
+    count = as_int((host.get("cpu_info") or {}).get("cpu_count"))
     return count or len(host.get("host_CPUs", ()))
 
 
@@ -86,7 +81,7 @@ def host_vcpus_committed(host: dict, cache) -> int:
     total = 0
     for vm_ref in host.get("resident_VMs", ()):
         vm = cache.record("VM", vm_ref) or {}
-        total += _int(vm.get("VCPUs_at_startup") or vm.get("VCPUs_max"))
+        total += as_int(vm.get("VCPUs_at_startup") or vm.get("VCPUs_max"))
     return total
 
 
@@ -163,7 +158,7 @@ class VmNeeds:
     def of_vm(cls, record: dict, cache) -> VmNeeds:
         """The needs of an existing VM (to start it elsewhere or to migrate it)."""
         return cls(vm_memory(record, cache),
-                   max(_int(record.get("VCPUs_at_startup") or record.get("VCPUs_max")), 1),
+                   max(as_int(record.get("VCPUs_at_startup") or record.get("VCPUs_max")), 1),
                    frozenset(vm_srs(record, cache)), frozenset(vm_networks(record, cache)),
                    str(record.get("resident_on") or NULL))
 

@@ -1,4 +1,5 @@
-"""Memory and disk sizes as people write them ("4GiB", "512M", "1.5 TiB") and read them."""
+"""Memory and disk sizes as people write them ("4GiB", "512M", "1.5 TiB") and read them, and
+the numbers of XAPI records (sizes and counts, sent as strings over XML-RPC)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,19 @@ _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*\Z")
 
 class SizeError(ValueError):
     """A size that cannot be read (the message says how to write one)."""
+
+
+def as_int(value: object, default: int = 0) -> int:
+    """A record's number (XAPI sends int64 values as strings over XML-RPC), or `default` when
+    it is missing or not a whole number."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int | str | float):
+        try:
+            return int(value)
+        except (TypeError, ValueError, OverflowError):
+            return default
+    return default
 
 
 def parse_size(text: str) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from xapiman.actions.sizes import as_int
+
 NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 DEFAULT_MAX_VCPUS = 64
@@ -14,12 +16,6 @@ DEFAULT_MAX_VBDS = 255
 DEFAULT_MAX_VIFS = 7
 NETWORK_INSTALL = ("http", "ftp", "nfs")
 
-
-def _int(value: object, default: int = 0) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ def recommendations(text: str) -> dict[str, int]:
         return out
     for item in root.iter("restriction"):
         key = item.get("field") or item.get("property")
-        value = _int(item.get("max"), -1)
+        value = as_int(item.get("max"), -1)
         if key and value > 0:
             out[key] = value
     return out
@@ -111,7 +107,7 @@ def provision_disks(text: str) -> list[TemplateDisk]:
         return []
     out = []
     for disk in root.iter("disk"):
-        size = _int(disk.get("size"))
+        size = as_int(disk.get("size"))
         device = disk.get("device", "")
         if size > 0 and device:
             out.append(TemplateDisk(device, size, NULL, disk.get("bootable") == "true", None,
@@ -139,9 +135,9 @@ def own_disks(record: dict, cache) -> list[TemplateDisk]:
         vdi = cache.record("VDI", vbd.get("VDI", NULL))
         if vdi is None:
             continue
-        out.append(TemplateDisk(str(vbd.get("userdevice", "")), _int(vdi.get("virtual_size")),
+        out.append(TemplateDisk(str(vbd.get("userdevice", "")), as_int(vdi.get("virtual_size")),
                                 vdi.get("SR", NULL), bool(vbd.get("bootable")), vbd["VDI"]))
-    return sorted(out, key=lambda d: _int(d.device, 99))
+    return sorted(out, key=lambda d: as_int(d.device, 99))
 
 
 def template(cache, ref: str) -> Template | None:
@@ -163,9 +159,9 @@ def template(cache, ref: str) -> Template | None:
         ref=ref, name=str(rec.get("name_label", "")),
         description=str(rec.get("name_description", "")),
         default=bool(rec.get("is_default_template")) or other.get("default_template") == "true",
-        memory=_int(rec.get("memory_static_max"), GiB),
-        memory_min=_int(rec.get("memory_static_min")),
-        vcpus=max(_int(rec.get("VCPUs_max"), 1), 1),
+        memory=as_int(rec.get("memory_static_max"), GiB),
+        memory_min=as_int(rec.get("memory_static_min")),
+        vcpus=max(as_int(rec.get("VCPUs_max"), 1), 1),
         max_memory=limits.get("memory-static-max", DEFAULT_MAX_MEMORY),
         max_vcpus=limits.get("vcpus-max", DEFAULT_MAX_VCPUS),
         max_vbds=limits.get("number-of-vbds", DEFAULT_MAX_VBDS),

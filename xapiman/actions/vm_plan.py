@@ -15,7 +15,7 @@ from typing import Any
 from xapiman.actions import placement
 from xapiman.actions.placement import HostRating, VmNeeds
 from xapiman.actions.prompts import Choice
-from xapiman.actions.sizes import format_size
+from xapiman.actions.sizes import as_int, format_size
 from xapiman.actions.templates import Template, TemplateDisk, template
 from xapiman.i18n import translate
 
@@ -30,12 +30,6 @@ URL = re.compile(r"(https?|ftp|nfs)://\S+\Z")
 PAGES = ("template", "name", "install", "host", "cpu", "disks", "networks", "summary")
 INSTALL_KINDS = ("iso", "dvd", "url", "pxe", "none")
 
-
-def _int(value: object, default: int = 0) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
 
 
 @dataclass
@@ -162,7 +156,7 @@ def sr_attached(cache, sr_ref: str) -> bool:
 
 
 def sr_free(sr: dict) -> int:
-    return max(_int(sr.get("physical_size")) - _int(sr.get("physical_utilisation")), 0)
+    return max(as_int(sr.get("physical_size")) - as_int(sr.get("physical_utilisation")), 0)
 
 
 def sr_host(cache, sr_ref: str) -> str:
@@ -218,7 +212,7 @@ def sr_choices(cache, need: int = 0) -> list[Choice]:
     out = []
     for ref, sr in sorted(cache.records("SR").items(),
                           key=lambda kv: kv[1].get("name_label", "").casefold()):
-        if not is_disk_sr(sr) or not _int(sr.get("physical_size")):
+        if not is_disk_sr(sr) or not as_int(sr.get("physical_size")):
             continue
         free = sr_free(sr)
         host = cache.record("host", sr_host(cache, ref)) or {}

@@ -247,22 +247,21 @@ class ImportVm(Action):
             raise ActionError(translate("Xva", "Choose an attached SR for the VM's disks."))
         if plan.host != NULL and cache.record("host", plan.host) is None:
             raise ActionError(translate("Xva", "The chosen server is not in this pool."))
-        url = target.conn.host_url(plan.host) if plan.host != NULL else None
         task = StepTask(target.conn, "VM.import",
-                        lambda run: _import(run, path, plan.sr, plan.host, url), reveal=True)
+                        lambda run: _import(run, path, plan.sr, plan.host), reveal=True)
         started = announce(ctx, translate("Xva", "Import {file}").format(file=path.name),
                            target, task)
         task.start()
         return [started]
 
 
-def _import(run: StepRunner, path: Path, sr: str, host: str, url: str | None) -> list[str]:
+def _import(run: StepRunner, path: Path, sr: str, host: str) -> list[str]:
     what = translate("Xva", "Importing {file}").format(file=path.name)
     run.step(translate("Xva", "Checking {file}").format(file=path.name), 0.0)
     size = path.stat().st_size
     handle = _server_task(run, translate("Xva", "Import of {file}").format(file=path.name),
                           str(path))
-    transfer = Transfer(run.conn, url)
+    transfer = Transfer(run.conn, run.conn.host_url(host) if host != NULL else None)
     run.task.on_cancel(transfer.cancel)
 
     def moved(count: int) -> None:

@@ -29,6 +29,7 @@ class PlanPage(QWizardPage):
 
     key = ""  # the page's name in vm_plan.PAGES
     title_text = ""
+    edited = False  # the user typed something here (a new template keeps it)
     subtitle_text = ""
 
     def __init__(self, wizard: NewVmWizard) -> None:
@@ -85,11 +86,11 @@ class PlanPage(QWizardPage):
         """Going back keeps what the user entered (the plan is not reset)."""
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return not self.owner.result.errors(self.scope)
+        return not self.owner.review_result.errors(self.scope)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         self.owner.review_now()
-        return not self.owner.result.errors(self.scope)
+        return not self.owner.review_result.errors(self.scope)
 
     @property
     def scope(self) -> str | None:
@@ -138,7 +139,7 @@ class NewVmWizard(QWizard):
 
     Attributes:
         cache: the pool's objects; plan: the plan being edited (a copy of the draft);
-        result: the last review of it.
+        review_result: the last review of it.
     """
 
     reviewed = pyqtSignal(object)
@@ -157,7 +158,7 @@ class NewVmWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, translate("NewVm", "Create"))
         self.cache = cache
         self.plan = draft.copy()
-        self.result = Review()
+        self.review_result = Review()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.review_now)
@@ -179,8 +180,8 @@ class NewVmWizard(QWizard):
 
     def review_now(self) -> None:
         self._timer.stop()
-        self.result = review(self.cache, self.plan)
-        self.reviewed.emit(self.result)
+        self.review_result = review(self.cache, self.plan)
+        self.reviewed.emit(self.review_result)
 
     def set_template(self, ref: str) -> None:
         """Another template: its defaults replace the plan's, keeping what the user typed on

@@ -95,12 +95,15 @@ class TemplatePage(PlanPage):
                 self.list.addTopLevelItem(group)
                 group.setExpanded(True)
 
+    def _groups(self) -> list[QTreeWidgetItem]:
+        items = (self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
     def _items(self) -> list[QTreeWidgetItem]:
         out = []
-        for top in range(self.list.topLevelItemCount()):
-            group = self.list.topLevelItem(top)
-            assert group is not None
-            out += [group.child(i) for i in range(group.childCount())]  # type: ignore[misc]
+        for group in self._groups():
+            children = (group.child(i) for i in range(group.childCount()))
+            out += [child for child in children if child is not None]
         return out
 
     def _filter(self, text: str) -> None:
@@ -109,11 +112,9 @@ class TemplatePage(PlanPage):
             info = self.infos[item.data(0, REF_ROLE)]
             haystack = f"{info.name} {info.description}".casefold()
             item.setHidden(not all(w in haystack for w in words))
-        for top in range(self.list.topLevelItemCount()):
-            group = self.list.topLevelItem(top)
-            assert group is not None
-            group.setHidden(all(group.child(i).isHidden()  # type: ignore[union-attr]
-                                for i in range(group.childCount())))
+        for group in self._groups():
+            children = (group.child(i) for i in range(group.childCount()))
+            group.setHidden(all(child is None or child.isHidden() for child in children))
 
     def select(self, ref: str) -> bool:
         for item in self._items():

@@ -39,6 +39,13 @@ def hide_row_numbers(table: QTableWidget) -> None:
     header.setVisible(False)
 
 
+def selected_row(table: QTableWidget, default: int) -> int:
+    """The selected row of a table, else `default` (the last one)."""
+    model = table.selectionModel()
+    rows = model.selectedRows() if model is not None else []
+    return rows[0].row() if rows else default
+
+
 def divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
@@ -197,8 +204,7 @@ class DisksPage(PlanPage):
         self.changed()
 
     def _remove(self) -> None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        row = rows[0].row() if rows else len(self.plan.disks) - 1
+        row = selected_row(self.table, len(self.plan.disks) - 1)
         if 0 <= row < len(self.plan.disks):
             del self.plan.disks[row]
             self._rows()
@@ -281,8 +287,7 @@ class NetworksPage(PlanPage):
         self.changed()
 
     def _remove(self) -> None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        row = rows[0].row() if rows else len(self.plan.vifs) - 1
+        row = selected_row(self.table, len(self.plan.vifs) - 1)
         if 0 <= row < len(self.plan.vifs):
             del self.plan.vifs[row]
             self._rows()

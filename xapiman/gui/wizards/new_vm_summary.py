@@ -30,7 +30,7 @@ class SummaryPage(PlanPage):
         self.start.setChecked(self.plan.start)
         self.start.setText(translate("NewVm", "Start the new VMs now") if self.plan.count > 1
                            else translate("NewVm", "Start the new VM now"))
-        self._show(self.owner.result)
+        self._show(self.owner.review_result)
 
     def reviewed(self, result: Review) -> None:
         self._show(result)
