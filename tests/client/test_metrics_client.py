@@ -49,7 +49,10 @@ def client(conn):
 
 def test_a_vm_graph_fetches_from_its_host_only(conn, client):
     hosts = sorted(conn.cache.records("host"))
-    vm = running_vms(conn, hosts[1])[0]
+    vm = next(ref for ref in running_vms(conn, hosts[1])
+              if conn.cache.record("vm", ref)["VIFs"] and any(
+                  conn.cache.record("vbd", vbd)["type"] == "Disk"
+                  for vbd in conn.cache.record("vm", ref)["VBDs"]))
     events = Events()
     client.add_listener(events)
     with client.watch([vm]):

@@ -114,11 +114,12 @@ def test_pages_for_each_kind() -> None:
     titles = {kind: [p.title for p in pages_for(kind)]
               for kind in ("vm", "host", "sr", "network", "connection", "snapshot")}
     assert titles["vm"] == ["General", "Memory", "vCPUs", "Storage", "Networking", "Console",
-                            "Snapshots", "Alerts"]
-    assert titles["host"] == ["General", "Storage", "NICs", "VMs", "Console", "Alerts"]
+                            "Performance", "Snapshots", "Alerts"]
+    assert titles["host"] == ["General", "Storage", "NICs", "VMs", "Console", "Performance",
+                              "Alerts"]
     assert titles["sr"] == ["General", "Disks", "Alerts"]
     assert titles["network"] == ["General"]
-    assert titles["connection"] == ["General", "Summary", "Alerts"]
+    assert titles["connection"] == ["General", "Summary", "Dashboard", "Alerts"]
     assert titles["snapshot"] == ["General", "Storage", "Networking"]
 
 

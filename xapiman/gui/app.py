@@ -98,6 +98,11 @@ class Session:
             self._finish(1)
             return
         await asyncio.sleep(0.5)
+        for _ in range(100):  # pages that fetch (graphs) say when they have something to show
+            page = window.tabs.currentWidget()
+            if not getattr(page, "loading", False):
+                break
+            await asyncio.sleep(0.1)
         path = save_screenshot(window, self.args.screenshot)
         print(f"saved {path}")
         window.close()

@@ -25,11 +25,15 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui.alerts.view import AlertsView
 from xapiman.gui.batching import merge_changes
 from xapiman.gui.bridge import PoolBridge
 from xapiman.gui.connect_flow import ConnectFlow
 from xapiman.gui.icons import icon
 from xapiman.gui.notify import NotificationBar
+from xapiman.gui.perf.dashboard import DashboardWindow
+from xapiman.gui.perf.feed import MetricsFeed
+from xapiman.gui.perf.treebars import LoadBars
 from xapiman.gui.prompter import QtPrompter
 from xapiman.gui.qactions import ActionBinder
 from xapiman.gui.search import ResourceFilter, TreeSearch
@@ -39,6 +43,7 @@ from xapiman.gui.tasks_panel import TaskListModel, TaskPanel
 from xapiman.gui.tree import layout
 from xapiman.gui.tree.layout import TreeOptions
 from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
+from xapiman.i18n import translate
 from xapiman.pools.manager import PoolManager
 
 CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
@@ -69,6 +74,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskListModel(self)
         self.flow = ConnectFlow(self, manager, passwords, self.notify)
         self.prompter = QtPrompter(self)
+        self.metrics = MetricsFeed(self)
+        self.dashboard_window: DashboardWindow | None = None
         self._current: tuple | None = None
         self._pages: list = []
         self._pending: dict[str, list] = {}
@@ -79,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_tasks()
         self.binder = ActionBinder(self, self.targets, self.prompter, self._started)
         self.binder.problem.connect(self.notify)
+        self._build_alerts()
         self._build_menus()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -152,6 +160,49 @@ class MainWindow(QMainWindow):
         self.tasks_dock = dock
         self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
 
+    def _build_alerts(self) -> None:
+        self.alerts_view = AlertsView(self.manager.get, self.binder.trigger)
+        dock = QDockWidget(translate("Alerts", "Alerts"), self)
+        dock.setObjectName("alertsDock")
+        dock.setWidget(self.alerts_view)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.tasks_dock, dock)
+        self.tasks_dock.raise_()
+        self.alerts_dock = dock
+        self.alerts_status = QLabel()
+        self.alerts_status.setObjectName("alertsUnread")
+        self.statusBar().addPermanentWidget(self.alerts_status)
+        self.alerts_view.unread_changed.connect(self._show_unread)
+        self.alerts_view.urgent.connect(self._announce_alert)
+        self.alerts_view.select_requested.connect(self.select)
+        dock.visibilityChanged.connect(
+            lambda shown: self.alerts_view.mark_read() if shown else None)
+        self.tree_bars = LoadBars(self.tree, self.metrics, self.manager.get, self.manager.names)
+
+    def _show_unread(self, count: int) -> None:
+        title = translate("Alerts", "Alerts")
+        text = translate("Alerts", "{count} new alerts").format(count=count) if count else ""
+        self.alerts_dock.setWindowTitle(f"{title} ({count})" if count else title)
+        self.alerts_status.setText(text)
+
+    def _announce_alert(self, alert) -> None:
+        self.notify(translate("Alerts", "{pool}: {priority} alert: {title} ({about})").format(
+            pool=alert.pool, priority=alert.priority_text, title=alert.title,
+            about=alert.about), alert.details)
+
+    def show_dashboard(self) -> DashboardWindow:
+        """The dashboard across every connected pool, in its own window."""
+        if self.dashboard_window is None:
+            self.dashboard_window = DashboardWindow(
+                self.metrics, self.manager.get,
+                lambda: [n for n in self.manager.names() if self.manager.get(n) is not None],
+                self.select, self)
+        self.dashboard_window.show()
+        self.dashboard_window.raise_()
+        return self.dashboard_window
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -216,13 +267,26 @@ class MainWindow(QMainWindow):
             action.toggled.connect(self._apply_toggles)
             menu.addAction(action)
             self.toggles[attr] = action
+        bars = QAction(translate("Dashboard", "Show CPU and &Memory Bars"), self, checkable=True)
+        bars.setObjectName("toggle:load_bars")
+        bars.toggled.connect(self.tree_bars.set_shown)
+        menu.addAction(bars)
+        self.toggles_bars = bars
         menu.addSeparator()
         menu.addAction(self.tasks_dock.toggleViewAction())
+        menu.addAction(self.alerts_dock.toggleViewAction())
+        dashboard = QAction(translate("Dashboard", "Dashboard of All Pools"), self)
+        dashboard.setObjectName("action:dashboard")
+        dashboard.triggered.connect(self.show_dashboard)
+        menu.addAction(dashboard)
 
     def _wire(self) -> None:
         b = self.bridge
         b.added.connect(self._on_added)
         b.removed.connect(self.model.remove_connection)
+        b.removed.connect(self.metrics.forget)
+        b.removed.connect(self.alerts_view.forget)
+        b.removed.connect(lambda _name: self.tree_bars.sync())
         b.state_changed.connect(self._on_state)
         b.cache_changed.connect(self._on_cache)
         b.failed.connect(lambda name, exc: self.notify(f"{name}: could not connect: {exc}",
@@ -254,6 +318,7 @@ class MainWindow(QMainWindow):
                                          f"{change.attempt})…")
         elif change.state.value == "connected":
             self.statusBar().showMessage(f"{name}: connected", 5000)
+            self.tree_bars.sync()
         if self._current and self._current[0] == name:
             self._refresh_header()
 
@@ -279,6 +344,7 @@ class MainWindow(QMainWindow):
         conn = self.manager.get(name)
         if conn is not None:
             self.tasks.update_from_cache(name, change, conn.cache)
+            self.alerts_view.cache_changed(name, change)
         if self._current and self._current[0] == name:
             self._refresh_header()
             for page in self._pages:
@@ -356,7 +422,7 @@ class MainWindow(QMainWindow):
             return
         if kind == "connection":
             ref = next(iter(conn.cache.records("pool")), "")
-        context = TabContext(self.binder.trigger, self.select, self.manager.get)
+        context = TabContext(self.binder.trigger, self.select, self.manager.get, self.metrics)
         for page_class in pages_for(kind):
             page = page_class(context)
             page.show_object(name, conn.cache, kind, ref)
@@ -482,6 +548,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.metrics.close()
         # log out of every pool, but never let an unreachable one hold the window open
         closing = threading.Thread(target=self.manager.close_all, name="close pools",
                                    daemon=True)

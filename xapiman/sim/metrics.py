@@ -10,6 +10,7 @@ Names and units follow xcp-rrdd (reference/xapi.md 6.3).
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import math
 import time
@@ -73,6 +74,13 @@ class Const:
         return self.value
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _wave_shape(seed: int) -> tuple[float, float, float, float]:
+    """The periods and phases of a wave's slow and medium parts (fixed per seed)."""
+    return (3600.0 * (4 + 20 * unit(seed, 1)), _TAU * unit(seed, 2),
+            180.0 + 1800.0 * unit(seed, 3), _TAU * unit(seed, 4))
+
+
 @dataclass(frozen=True)
 class Wave:
     """`mean` moved by a slow and a medium wave (relative `swing`), per-step `noise` and rare
@@ -89,8 +97,9 @@ class Wave:
     def at(self, t: float, step: float) -> float:
         s = self.seed
         step = max(step, STEP)
-        slow = mean_sin(3600.0 * (4 + 20 * unit(s, 1)), _TAU * unit(s, 2), t, step)
-        mid = mean_sin(180.0 + 1800.0 * unit(s, 3), _TAU * unit(s, 4), t, step)
+        slow_period, slow_phase, mid_period, mid_phase = _wave_shape(s)
+        slow = mean_sin(slow_period, slow_phase, t, step)
+        mid = mean_sin(mid_period, mid_phase, t, step)
         slot = int(t // step)
         damp = math.sqrt(STEP / step)
         jitter = (2 * unit(s ^ int(step), slot) - 1) * damp

@@ -361,6 +361,9 @@ def _file(db: Database, vm: str, n: int, folder: str, env_tag: str,
         db.update(vm, **changes)
 
 
+RUNNING_FOR_S = 3 * 86400  # how long a generated pool's running VMs have been up
+
+
 def _add_vm(db: Database, rng: random.Random, name: str, state: str, host: str, memory: int,
             vcpus: int, sr: str, networks: list[str], os_info: tuple[str, str, str, str], *,
             tools: bool, disk: int | None = None, iso: str = NULL_REF) -> str:
@@ -368,7 +371,9 @@ def _add_vm(db: Database, rng: random.Random, name: str, state: str, host: str, 
     metrics = db.create("VM_metrics", {
         "memory_actual": memory if running else 0, "VCPUs_number": vcpus if running else 0,
         "VCPUs_utilisation": {str(i): 0.0 for i in range(vcpus)} if running else {},
-        "start_time": now() if running else DateTime(NEVER), "install_time": now(),
+        # a generated pool's VMs have run for a while (booted before the pool was made)
+        "start_time": datetime_of(time.time() - RUNNING_FOR_S) if running else DateTime(NEVER),
+        "install_time": now(),
         "last_updated": now(), "state": [], "hvm": True,
         "current_domain_type": "hvm" if running else "unspecified",
     })

@@ -35,6 +35,8 @@ def priority_text(priority: int) -> str:
 
 def title(name: str) -> str:
     """An alert code as words: "HOST_CLOCK_SKEW_DETECTED" -> "Host clock skew detected"."""
+    if name == "ALARM":
+        return translate("Alerts", "Performance alarm")
     words = []
     for i, word in enumerate(w for w in name.split("_") if w):
         upper = word.upper()

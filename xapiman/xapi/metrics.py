@@ -33,7 +33,7 @@ from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import HttpError, MalformedResponse, XapiClientError
 from xapiman.xapi.http import HttpAnswer, HttpChannel
 from xapiman.xapi.listeners import Listeners
-from xapiman.xapi.metricstore import MetricStore
+from xapiman.xapi.metricstore import Load, MetricStore
 from xapiman.xapi.rrd import MalformedMetrics, parse_dump, parse_updates
 
 log = logging.getLogger("xapiman.xapi.metrics")
@@ -42,6 +42,8 @@ LIVE_STEP = 5
 # time range (seconds) -> the archive step that covers it, as xcp-rrdd keeps them
 RANGES = {600: 5, 7200: 60, 604800: 3600, 31536000: 86400}
 RUNNING = ("Running", "Paused")
+BACKFILL_GRAPHS = 600  # seconds of past samples fetched when a graph opens (its whole range)
+BACKFILL_LOAD = 120  # the same for load figures only (dashboard, bars, top)
 
 
 @dataclass(frozen=True)
@@ -70,27 +72,6 @@ class MetricsEvent:
     uuids: frozenset[str] = frozenset()
     step: int = LIVE_STEP
     status: HostStatus | None = None
-
-
-@dataclass(frozen=True)
-class Load:
-    """The current load of a host or VM (None where unknown).
-
-    Attributes:
-        cpu: 0..1; memory, memory_total: bytes; disk, network: bytes per second.
-        time: when it was measured (unix time).
-    """
-
-    cpu: float | None
-    memory: float | None
-    memory_total: float | None
-    disk: float | None
-    network: float | None
-    time: int | None
-
-    def figure(self, key: str) -> float | None:
-        """A figure by sort key: cpu, memory, disk or network."""
-        return getattr(self, key)
 
 
 class Subscription:
@@ -258,9 +239,7 @@ class MetricsClient:
         if uuid is None or self.store.last_time(uuid) is None:
             return None
         s = self.store
-        return Load(s.latest(uuid, datasources.CPU), s.latest(uuid, datasources.MEMORY),
-                    s.latest(uuid, datasources.MEMORY_TOTAL), s.latest(uuid, datasources.DISK),
-                    s.latest(uuid, datasources.NETWORK), s.last_time(uuid))
+        return Load(*(s.latest(uuid, name) for name in datasources.LOAD), s.last_time(uuid))
 
     def wait_answered(self, hosts: Iterable[str], timeout: float) -> bool:
         """Block until every host in `hosts` answered or failed once (True), or `timeout`."""
@@ -306,6 +285,8 @@ class MetricsClient:
         with self._lock:
             subs = list(self._subs)
         out: dict[int, _Query] = {}
+        if self.conn.state.value in ("disconnected", "failed"):
+            return out  # fetching resumes when the connection is back
         host_rec = cache.record("host", host)
         if host_rec is None:
             return out
@@ -467,8 +448,13 @@ class _HostFetcher(threading.Thread):
             if state.next_start is not None:
                 return touched
         if fresh or state.next_start is None:
-            start = now - (600 if step == LIVE_STEP else next(r for r, s in RANGES.items()
-                                                               if s == step))
+            if step != LIVE_STEP:
+                back = next(r for r, s in RANGES.items() if s == step)
+            elif query.detail:
+                back = BACKFILL_GRAPHS
+            else:
+                back = BACKFILL_LOAD  # the whole pool's load: recent minutes are enough
+            start = now - back
         else:
             start = state.next_start
         params = [f"start={start}", "cf=AVERAGE", f"interval={step}", "json"]

@@ -17,6 +17,28 @@ import numpy as np
 from xapiman.xapi import datasources
 from xapiman.xapi.rrd import Dump, Updates
 
+
+@dataclass(frozen=True)
+class Load:
+    """The current load of a host or VM (None where unknown).
+
+    Attributes:
+        cpu: 0..1; memory, memory_total: bytes; disk, network: bytes per second.
+        time: when it was measured (unix time).
+    """
+
+    cpu: float | None
+    memory: float | None
+    memory_total: float | None
+    disk: float | None
+    network: float | None
+    time: int | None
+
+    def figure(self, key: str) -> float | None:
+        """A figure by sort key: cpu, memory, disk or network."""
+        return getattr(self, key)
+
+
 # How many rows each step keeps: 1 hour at 5 s, 2 hours at 1 min, 1 week at 1 h, 1 year at 1 day
 CAPACITY = {5: 720, 60: 120, 3600: 168, 86400: 366}
 
@@ -76,23 +98,23 @@ class Ring:
         self.head = (self.head + n) % self.capacity
         self.count = min(self.capacity, self.count + n)
 
-    def _order(self) -> np.ndarray:
-        start = (self.head - self.count) % self.capacity
-        return (start + np.arange(self.count)) % self.capacity
+    def _ordered(self, row: np.ndarray, first: int = 0) -> np.ndarray:
+        """The kept part of a ring row in time order, from its `first`-oldest entry."""
+        start = (self.head - self.count + first) % self.capacity
+        end = start + self.count - first
+        if end <= self.capacity:
+            return row[start:end]
+        return np.concatenate((row[start:], row[:end - self.capacity]))
 
     def series(self, name: str, since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) of one column in time order, as float64 copies."""
+        times = self._ordered(self.times).astype(np.float64)
+        first = int(np.searchsorted(times, since)) if since is not None else 0
+        times = times[first:]
         row = self.index.get(name)
-        order = self._order()
-        times = self.times[order].astype(np.float64)
         if row is None:
-            values = np.full(len(order), np.nan)
-        else:
-            values = self.values[row, order].astype(np.float64)
-        if since is not None:
-            keep = times >= since
-            return times[keep], values[keep]
-        return times, values
+            return times, np.full(len(times), np.nan)
+        return times, self._ordered(self.values[row], first).astype(np.float64)
 
     def latest(self, name: str) -> float | None:
         """The newest known value of a column (None when it has none in the last rows)."""
@@ -125,6 +147,7 @@ class MetricStore:
     def __init__(self, capacity: Mapping[int, int] | None = None) -> None:
         self.capacity = dict(capacity or CAPACITY)
         self._objects: dict[str, ObjectMetrics] = {}
+        self._latest: dict[str, Load] = {}  # the live load of each object, kept at ingest
         self._lock = threading.Lock()
 
     def _ring(self, kind: str, uuid: str, step: int) -> Ring:
@@ -152,6 +175,9 @@ class MetricStore:
                     self._objects[uuid].detail = True
                 if ring.add(updates.times, keep):
                     touched.add(uuid)
+                    if updates.step == 5:
+                        self._latest[uuid] = Load(*(ring.latest(n) for n in datasources.LOAD),
+                                                  ring.last_time)
         return touched
 
     def ingest_dump(self, kind: str, uuid: str, dump: Dump) -> None:
@@ -188,6 +214,14 @@ class MetricStore:
             ring = obj.rings.get(step) if obj is not None else None
             return ring.latest(name) if ring is not None else None
 
+    def loads(self, kind: str | None = None) -> dict[str, Load]:
+        """The current load of every object (of `kind`), read under one lock."""
+        with self._lock:
+            if kind is None:
+                return dict(self._latest)
+            return {u: load for u, load in self._latest.items()
+                    if self._objects[u].kind == kind}
+
     def last_time(self, uuid: str, step: int = 5) -> int | None:
         with self._lock:
             obj = self._objects.get(uuid)
@@ -207,6 +241,7 @@ class MetricStore:
         with self._lock:
             for uuid in uuids:
                 self._objects.pop(uuid, None)
+                self._latest.pop(uuid, None)
 
     def nbytes(self) -> int:
         """The memory the samples take (times and values)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PyQt6.QtWidgets import QWidget
 
@@ -27,11 +28,13 @@ class TabContext:
             given a list of action Targets as second argument, on those instead.
         select: select another object in the tree: (connection name, ref).
         connection: the Connection of a connection name (for reads such as RRD later).
+        metrics: the window's MetricsFeed (performance graphs, dashboard); None without.
     """
 
     trigger: Callable[..., object]
     select: Callable[[str, str], None]
     connection: Callable[[str], object]
+    metrics: Any = None
 
     def targets(self, conn_name: str, refs: Sequence[str]) -> list[Target]:
         """Action targets for objects of a connection (a snapshot picked in a page ...)."""

@@ -1,0 +1,1 @@
+"""The Alerts view: the alerts of every connected pool in one list."""
