@@ -54,23 +54,43 @@ def test_built_in_roles(session):
 
 def test_subjects_need_external_authentication(session):
     x = session.xenapi
+    x.pool.disable_external_auth(x.pool.get_all()[0], {})
     assert failure(x.subject.create, {"subject_identifier": "S-1-5-21-1"}) == ["AUTH_IS_DISABLED"]
     assert failure(x.auth.get_subject_identifier, "CORP\\bob") == ["AUTH_IS_DISABLED"]
 
 
 def join(session) -> None:
+    """The pool joins the directory afresh, with no subject yet."""
     x = session.xenapi
     pool = x.pool.get_all()[0]
+    x.pool.disable_external_auth(pool, {})
+    for subject in x.subject.get_all():
+        x.subject.destroy(subject)
     x.pool.enable_external_auth(pool, {"user": "Administrator", "pass": "secret"},
                                 "corp.example.com", "AD")
+
+
+def test_the_synthetic_pool_lets_its_directory_users_in(pool, session):
+    x = session.xenapi
+    subjects = x.subject.get_all_records()
+    names = {r["other_config"]["subject-name"]: [x.role.get_name_label(role) for role in r["roles"]]
+             for r in subjects.values()}
+    assert names["CORP\\bob"] == ["vm-operator"] and names["CORP\\Domain Admins"] == ["pool-admin"]
+    alice = login(pool, "alice@corp.example.com")  # through the Domain Admins group
+    assert "pool.enable_ha" in alice.xenapi.session.get_rbac_permissions(alice._session)
+    bob = login(pool, "CORP\\bob")
+    vm = x.VM.get_by_name_label("prod-web-01")[0]
+    assert failure(bob.xenapi.VM.destroy, vm)[:2] == ["RBAC_PERMISSION_DENIED", "vm.destroy"]
 
 
 def test_external_authentication_joins_every_host(session):
     x = session.xenapi
     pool = x.pool.get_all()[0]
+    x.pool.disable_external_auth(pool, {})
     assert failure(x.pool.enable_external_auth, pool, {}, "corp.example.com", "LDAP") == \
         ["AUTH_UNKNOWN_TYPE", "LDAP"]
-    join(session)
+    x.pool.enable_external_auth(pool, {"user": "Administrator", "pass": "secret"},
+                                "corp.example.com", "AD")
     hosts = x.host.get_all_records()
     assert {h["external_auth_type"] for h in hosts.values()} == {"AD"}
     assert all(h["external_auth_configuration"] == {"user": "Administrator"} for h in hosts.values())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -58,3 +60,17 @@ class Call:
             self.progress(start + (end - start) * (i + 1) / steps)
         if self.task is not None:
             self.sim.tasks.check_cancel(self.task)
+
+    @contextlib.contextmanager
+    def sub_call(self, wire_name: str) -> Iterator[Call]:
+        """A call this one makes on the same session (xapi's calls to itself: a vApp starting
+        its VMs ...); the task it may make for itself is removed at the end."""
+        sub = Call(self.sim, self.session, self.host, wire_name)
+        try:
+            yield sub
+        finally:
+            if sub.own_task and sub.task is not None:
+                db = self.db
+                with db.lock:
+                    if db.find(sub.task, "task") is not None:
+                        db.destroy(sub.task)

@@ -213,8 +213,11 @@ class Database:
             self.stamps[ref] = Stamp(cls, gen, gen)
             self._touch(ref, gen)
             for field, target, set_field, many in _RELATIONS_BY_CLASS.get(cls, ()):
-                for value in _targets(record.get(field, NULL_REF), many):
-                    self._link(target, value, set_field, ref, gen)
+                value = record.get(field, NULL_REF)
+                if value == NULL_REF or not value:
+                    continue
+                for one in _targets(value, many):
+                    self._link(target, one, set_field, ref, gen)
             self._changed()
             return ref
 
@@ -326,9 +329,10 @@ class Database:
                 many = MODEL[cls].fields[field].type.kind == "set"
                 derived: dict[str, list[str]] = {ref: [] for ref in self.tables[target_cls]}
                 for ref, rec in self.tables[cls].items():
-                    for target in _targets(rec.get(field), many):
+                    targets = _targets(rec.get(field), many)
+                    for target in dict.fromkeys(targets) if many else targets:
                         refs = derived.get(target) if isinstance(target, str) else None
-                        if refs is not None and ref not in refs:
+                        if refs is not None:
                             refs.append(ref)
                 for target, refs in derived.items():
                     rec = self.tables[target_cls][target]

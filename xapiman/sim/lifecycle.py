@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xapiman.sim import appliance
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure
 from xapiman.sim.model.spec import ENUMS
@@ -350,6 +351,7 @@ def refresh_allowed_operations(db: Database, vm: str) -> None:
         allowed = compute_allowed_operations(db, vm, rec)
         if allowed != rec["allowed_operations"]:
             db.update(vm, allowed_operations=allowed)
+        appliance.refresh_of_vm(db, rec)
 
 
 def refresh_all(db: Database) -> None:
@@ -368,6 +370,7 @@ def set_current_operations(db: Database, vm: str, current: dict[str, str]) -> No
         changed = {**rec, "current_operations": current}
         db.update(vm, current_operations=current,
                   allowed_operations=compute_allowed_operations(db, vm, changed))
+        appliance.refresh_of_vm(db, rec)
 
 
 @contextlib.contextmanager

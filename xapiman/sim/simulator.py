@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from xapiman.sim import handlers, tls
+from xapiman.sim import certificates, handlers, tls
 from xapiman.sim.alerts import AlertRaiser
 from xapiman.sim.db import Database
 from xapiman.sim.dispatch import Dispatcher
@@ -109,6 +109,8 @@ class Simulator:
         hosts = [coordinator] + [h for h in self.db.all("host") if h != coordinator]
         for host in hosts:
             self._serve_host(host, self.port if host == coordinator else 0)
+        if self.cert is not None:
+            certificates.serve(self.db, self.cert.read_text())
         self.warm_up()
         self.alerts.start()
         # the pool's records live as long as the simulator and hold no reference cycles:

@@ -15,6 +15,7 @@ from xapiman.sim.handlers.sr import refresh_storage
 from xapiman.sim.handlers.vm_copy import copy_object
 from xapiman.sim.lifecycle import refresh_all
 from xapiman.sim.model.values import NEVER, NULL_REF, DateTime, datetime_of, now
+from xapiman.sim.synth_services import add_services
 
 TiB = 1024 * GiB
 
@@ -135,6 +136,7 @@ def generate_pool(hosts: int = 2, vms: int = 20, *, seed: int = 1,
     for item in CUSTOM_TEMPLATES:
         _add_custom_template(db, rng, pool, *item)
     add_vms(db, pool, vms, rng)
+    add_services(db, pool.hosts)
     recount_srs(db)
     settle_host_memory(db)
     db.rebuild_relations()
