@@ -18,7 +18,7 @@ from xapiman.gui.perf.sparkline import (
     SparkKeyRole,
     SparklineDelegate,
     SparkRole,
-    line_size,
+    inner_size,
 )
 from xapiman.i18n import translate
 from xapiman.xapi import datasources
@@ -48,10 +48,22 @@ class LoadRow:
     uuid: str = ""
     store: object = None  # the MetricStore the sparklines are read from, when painted
     sparks: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, tuple] = field(default_factory=dict)
+
+    def text(self, key: str) -> str:
+        found = self.texts.get(key)
+        if found is None:
+            found = self.texts[key] = figure_text(self.load, key)
+        return found
 
     def spark_key(self, key: str) -> tuple:
         """What identifies a sparkline's values (new samples make a new key)."""
-        return (self.conn, self.ref, key, self.load.time, self.load.memory_total)
+        found = self.keys.get(key)
+        if found is None:
+            found = self.keys[key] = (self.conn, self.ref, key, self.load.time,
+                                      self.load.memory_total)
+        return found
 
     def spark_top(self, key: str) -> float | None:
         """The value the top of the sparkline stands for (None: its highest value)."""
@@ -123,7 +135,7 @@ class LoadTableModel(QAbstractTableModel):
                 return text
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return figure_text(row.load, column)
+            return row.text(column)
         if role == SortValueRole:
             return row.figure(column)
         if role == SparkRole:
@@ -340,21 +352,25 @@ class Dashboard(QWidget):
         shown = max(1, view.viewport().height() // max(1, view.rowHeight(0) or 26) + 1)
         delegate = view.itemDelegateForColumn(model.columns().index("cpu"))
         jobs = []
+        grid = 1 if view.showGrid() else 0  # a cell is its section less the grid line
+        colour = view.palette().text().color()
+        height = (view.rowHeight(0) or view.verticalHeader().defaultSectionSize()) - grid
         for row in rows[first:first + shown]:
             for key in FIGURES:
                 column = model.columns().index(key)
-                size = line_size(view.columnWidth(column), view.rowHeight(0) or 26)
+                size = inner_size(view.columnWidth(column) - grid, height)
                 if isinstance(delegate, SparklineDelegate) \
                         and not delegate.has(row.spark_key(key), size):
-                    jobs.append((delegate, row, key, size))
+                    jobs.append((delegate, row, key, size, colour))
         return jobs
 
     def _draw_lines(self) -> None:
         """Some of the pending lines (about a frame's worth), then the rest on later turns."""
         deadline = time.perf_counter() + LINES_PER_TURN_S
         while self._jobs and time.perf_counter() < deadline:
-            delegate, row, key, size = self._jobs.pop()
-            delegate.render(row.spark_key(key), row.spark(key), row.spark_top(key), size)
+            delegate, row, key, size, colour = self._jobs.pop()
+            delegate.render(row.spark_key(key), row.spark(key), row.spark_top(key),
+                            row.text(key), colour, size)
         if self._jobs:
             QTimer.singleShot(0, self._draw_lines)
             return

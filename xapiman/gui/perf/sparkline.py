@@ -21,17 +21,18 @@ LINE = QColor("#2e6da4")
 class SparklineDelegate(QStyledItemDelegate):
     """Paints the cell's SparkRole values as a line on the left and its text on the right.
 
-    A line is drawn once per SparkKeyRole key and cell size, then reused from a cache (a
-    dashboard repaints far more often than an object gets new samples).
+    A cell is drawn once per SparkKeyRole key, size and selection into a picture kept in a
+    cache (a dashboard repaints far more often than an object gets new samples); painting is
+    then one copy of that picture.
     """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._lines: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self._cells: OrderedDict[tuple, QPixmap] = OrderedDict()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         key = index.data(SparkKeyRole)
-        if key is None and index.data(SparkRole) is None:
+        if key is None:
             super().paint(painter, option, index)
             return
         state = option.state
@@ -42,42 +43,36 @@ class SparklineDelegate(QStyledItemDelegate):
                 widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem,
                                              option, painter, widget)
         cell = option.rect
-        width, height = cell.width() - 6, cell.height() - 6
-        text_width = min(118, width // 2)
-        painter.drawPixmap(cell.left() + 3, cell.top() + 3,
-                           self._line(index, key, line_size(cell.width(), cell.height())))
-        pen = painter.pen()
-        painter.setPen(option.palette.highlightedText().color() if selected
-                       else option.palette.text().color())
-        painter.drawText(cell.right() - 3 - text_width, cell.top() + 3, text_width, height,
-                         _RIGHT, str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
-        painter.setPen(pen)
-
-    def _line(self, index, key, size: QSize) -> QPixmap:
-        cache_key = (key, size.width(), size.height()) if key is not None else None
-        found = self._lines.get(cache_key) if cache_key is not None else None
-        if found is not None:
-            self._lines.move_to_end(cache_key)
-            return found
-        top = index.data(ScaleRole)
-        return self.render(key, index.data(SparkRole), float(top) if top else None, size)
+        size = inner_size(cell.width(), cell.height())
+        found = self._cells.get((key, size.width(), size.height(), selected))
+        if found is None:
+            palette = option.palette
+            colour = palette.highlightedText().color() if selected else palette.text().color()
+            top = index.data(ScaleRole)
+            found = self.render(key, index.data(SparkRole), float(top) if top else None,
+                                str(index.data(Qt.ItemDataRole.DisplayRole) or ""), colour,
+                                size, selected)
+        painter.drawPixmap(cell.left() + 3, cell.top() + 3, found)
 
     def has(self, key, size: QSize) -> bool:
-        return (key, size.width(), size.height()) in self._lines
+        return (key, size.width(), size.height(), False) in self._cells
 
-    def render(self, key, values, top: float | None, size: QSize) -> QPixmap:
-        """Draw a line into the cache (ahead of painting, or when a paint misses it)."""
+    def render(self, key, values, top: float | None, text: str, colour: QColor, size: QSize,
+               selected: bool = False) -> QPixmap:
+        """Draw a cell's line and value into the cache (ahead of painting, or on a miss)."""
         pixmap = QPixmap(size)
         pixmap.fill(Qt.GlobalColor.transparent)
+        text_width = min(118, size.width() // 2)
+        painter = QPainter(pixmap)
         if values is not None:
-            line = QPainter(pixmap)
-            draw_sparkline(line, QRectF(0, 0, size.width(), size.height()),
+            draw_sparkline(painter, QRectF(0, 0, size.width() - text_width - 4, size.height()),
                            np.asarray(values, dtype=np.float64), top)
-            line.end()
-        if key is not None:
-            self._lines[(key, size.width(), size.height())] = pixmap
-            while len(self._lines) > CACHE_SIZE:
-                self._lines.popitem(last=False)
+        painter.setPen(colour)
+        painter.drawText(size.width() - text_width, 0, text_width, size.height(), _RIGHT, text)
+        painter.end()
+        self._cells[(key, size.width(), size.height(), selected)] = pixmap
+        while len(self._cells) > CACHE_SIZE:
+            self._cells.popitem(last=False)
         return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802
@@ -85,10 +80,9 @@ class SparklineDelegate(QStyledItemDelegate):
         return QSize(max(hint.width(), 150), max(hint.height(), 22))
 
 
-def line_size(cell_width: int, cell_height: int) -> QSize:
-    """The size of the line in a cell of this size (the value's text takes the right part)."""
-    width, height = cell_width - 6, cell_height - 6
-    return QSize(max(1, width - min(118, width // 2) - 4), max(1, height))
+def inner_size(cell_width: int, cell_height: int) -> QSize:
+    """What a cell of this size draws into (a 3-pixel margin all round)."""
+    return QSize(max(1, cell_width - 6), max(1, cell_height - 6))
 
 
 def draw_sparkline(painter: QPainter, rect: QRectF, values: np.ndarray,
