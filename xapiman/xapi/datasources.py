@@ -160,12 +160,13 @@ def load_figures(kind: str, columns: Mapping[str, np.ndarray]) -> dict[str, np.n
                     if (m := _SR_IO.match(k)) and m.group(1) == "total"]
         if not sr_total:
             sr_total = [v for k, v in columns.items() if _SR_IO.match(k)]
-        disk = _sum(sr_total) * MiB if sr_total else None
+        sr_sum = _sum(sr_total)
+        disk = sr_sum * MiB if sr_sum is not None else None
         rx, tx = columns.get("pif_aggr_rx"), columns.get("pif_aggr_tx")
         network = rx + tx if rx is not None and tx is not None else None
-        figures = {CPU: cpu, MEMORY: used,
-                   MEMORY_TOTAL: total * KiB if total is not None else None,
-                   DISK: disk, NETWORK: network}
+        total_bytes = total * KiB if total is not None else None
+        figures = {CPU: cpu, MEMORY: used, MEMORY_TOTAL: total_bytes, DISK: disk,
+                   NETWORK: network}
     else:
         return out
     for key, value in figures.items():

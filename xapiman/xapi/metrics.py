@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from xapiman.i18n import translate
-from xapiman.xapi import datasources
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import HttpError, MalformedResponse, XapiClientError
 from xapiman.xapi.http import HttpAnswer, HttpChannel
@@ -236,10 +235,7 @@ class MetricsClient:
         Placement and ranking use this: it reads what was fetched and never blocks.
         """
         uuid = self.uuid_of(ref)
-        if uuid is None or self.store.last_time(uuid) is None:
-            return None
-        s = self.store
-        return Load(*(s.latest(uuid, name) for name in datasources.LOAD), s.last_time(uuid))
+        return self.store.load(uuid) if uuid is not None else None
 
     def wait_answered(self, hosts: Iterable[str], timeout: float) -> bool:
         """Block until every host in `hosts` answered or failed once (True), or `timeout`."""

@@ -127,6 +127,12 @@ class Ring:
                 return value
         return None
 
+    def load(self) -> Load:
+        """The newest load figures (a ring of the 5 s step)."""
+        return Load(self.latest(datasources.CPU), self.latest(datasources.MEMORY),
+                    self.latest(datasources.MEMORY_TOTAL), self.latest(datasources.DISK),
+                    self.latest(datasources.NETWORK), self.last_time)
+
     def nbytes(self) -> int:
         return self.times.nbytes + self.values.nbytes
 
@@ -176,8 +182,7 @@ class MetricStore:
                 if ring.add(updates.times, keep):
                     touched.add(uuid)
                     if updates.step == 5:
-                        self._latest[uuid] = Load(*(ring.latest(n) for n in datasources.LOAD),
-                                                  ring.last_time)
+                        self._latest[uuid] = ring.load()
         return touched
 
     def ingest_dump(self, kind: str, uuid: str, dump: Dump) -> None:
@@ -221,6 +226,13 @@ class MetricStore:
                 return dict(self._latest)
             return {u: load for u, load in self._latest.items()
                     if self._objects[u].kind == kind}
+
+    def load(self, uuid: str) -> Load | None:
+        """The current load of one object (None before its first live sample)."""
+        with self._lock:
+            obj = self._objects.get(uuid)
+            ring = obj.rings.get(5) if obj is not None else None
+            return ring.load() if ring is not None and ring.count else None
 
     def last_time(self, uuid: str, step: int = 5) -> int | None:
         with self._lock:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from PyQt6.QtCore import QSortFilterProxyModel, Qt, pyqtSignal
+from PyQt6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -75,12 +75,12 @@ class AlertsView(QWidget):
         self.pool_box.setObjectName("alertsPool")
         self.priority_box = QComboBox()
         self.priority_box.setObjectName("alertsPriority")
-        for text, value in priority_choices():
-            self.priority_box.addItem(text, value)
+        for text, level in priority_choices():
+            self.priority_box.addItem(text, level)
         self.time_box = QComboBox()
         self.time_box.setObjectName("alertsTime")
-        for text, value in time_choices():
-            self.time_box.addItem(text, value)
+        for text, seconds in time_choices():
+            self.time_box.addItem(text, seconds)
         self.search = QLineEdit()
         self.search.setObjectName("alertsSearch")
         self.search.setPlaceholderText(translate("Alerts", "Object or text"))
@@ -104,8 +104,9 @@ class AlertsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
+        rows, header = self.table.verticalHeader(), self.table.horizontalHeader()
+        assert rows is not None and header is not None
+        rows.hide()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("details"), QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
@@ -120,7 +121,10 @@ class AlertsView(QWidget):
         self.dismiss_all_button.clicked.connect(self.dismiss_shown)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(self._open)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        selection = self.table.selectionModel()
+        assert selection is not None
+        self.selection: QItemSelectionModel = selection
+        self.selection.selectionChanged.connect(self._update_buttons)
         self._fill_pools()
         self.apply_filter()
 
@@ -213,7 +217,8 @@ class AlertsView(QWidget):
         current = {(a.pool, a.ref) for a in self.all_alerts()}
         self._seen &= current
         unread = len(current - self._seen)
-        if self.isVisible() and self.window().isActiveWindow():
+        window = self.window()
+        if self.isVisible() and window is not None and window.isActiveWindow():
             self._seen |= current
             unread = 0
         if unread != self.unread:
@@ -227,7 +232,7 @@ class AlertsView(QWidget):
     # -- dismissing -------------------------------------------------------------------------
 
     def selected(self) -> list[Alert]:
-        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        rows = {self.proxy.mapToSource(i).row() for i in self.selection.selectedRows()}
         return [self.model.alerts[r] for r in sorted(rows) if r < len(self.model.alerts)]
 
     def shown(self) -> list[Alert]:
@@ -254,11 +259,11 @@ class AlertsView(QWidget):
         return results[0] if len(results) == 1 else results
 
     def _update_buttons(self, *_args) -> None:
-        self.dismiss_button.setEnabled(bool(self.table.selectionModel().hasSelection()))
+        self.dismiss_button.setEnabled(self.selection.hasSelection())
         self.dismiss_all_button.setEnabled(bool(self.model.alerts))
 
     def _context_menu(self, pos) -> None:
-        if not self.table.selectionModel().hasSelection():
+        if not self.selection.hasSelection():
             return
         menu = QMenu(self)
         menu.addAction(translate("Alerts", "Dismiss"), self.dismiss_selected)
@@ -266,7 +271,9 @@ class AlertsView(QWidget):
         if alert.about_ref:
             menu.addAction(translate("Alerts", "Show {name}").format(name=alert.about),
                            lambda: self.select_requested.emit(alert.pool, alert.about_ref))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        viewport = self.table.viewport()
+        if viewport is not None:
+            menu.exec(viewport.mapToGlobal(pos))
 
     def _open(self, index) -> None:
         alert = self.proxy.data(index, AlertRole)

@@ -24,6 +24,7 @@ from xapiman.i18n import translate
 from xapiman.xapi import datasources
 from xapiman.xapi.datasources import Unit, format_value
 from xapiman.xapi.metrics import RUNNING, Load
+from xapiman.xapi.metricstore import MetricStore
 
 FIGURES = ("cpu", "memory", "disk", "network")
 SPARK_SECONDS = 600  # what a sparkline covers
@@ -251,13 +252,16 @@ class Dashboard(QWidget):
         view.sortByColumn(model.columns().index("cpu"), Qt.SortOrder.DescendingOrder)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.verticalHeader().setDefaultSectionSize(26)
+        rows = view.verticalHeader()
+        assert rows is not None
+        rows.hide()
+        rows.setDefaultSectionSize(26)
         delegate = SparklineDelegate(view)
         for i, column in enumerate(model.columns()):
             if column in FIGURES:
                 view.setItemDelegateForColumn(i, delegate)
         header = view.horizontalHeader()
+        assert header is not None
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i, column in enumerate(model.columns()):
             if column in FIGURES:
@@ -314,7 +318,7 @@ class Dashboard(QWidget):
         self._last_refresh = time.monotonic()
         key = self.vms.sort_key if self.vms.sort_key in FIGURES else "cpu"
         hosts: list[LoadRow] = []
-        ranked: list[tuple[float, str, str, Load, object]] = []
+        ranked: list[tuple[float, str, str, Load, MetricStore]] = []
         for name in self.pools():
             conn = self.connection(name)
             if conn is None or name not in self._subs:
@@ -330,9 +334,11 @@ class Dashboard(QWidget):
         vms: list[LoadRow] = []
         for _figure, name, uuid, load, store in ranked:
             conn = self.connection(name)
-            ref = conn.cache.ref_of_uuid("vm", uuid) if conn is not None else None  # type: ignore[attr-defined]
+            if conn is None:
+                continue
+            ref = conn.cache.ref_of_uuid("vm", uuid)  # type: ignore[attr-defined]
             record = conn.cache.record("vm", ref) if ref else None  # type: ignore[attr-defined]
-            if record is None or record.get("is_control_domain") \
+            if ref is None or record is None or record.get("is_control_domain") \
                     or record.get("power_state") not in RUNNING:
                 continue
             vms.append(self._row(name, conn, "vm", ref, load, uuid, store))
@@ -349,12 +355,16 @@ class Dashboard(QWidget):
                    ) -> list[tuple]:
         rows = model._sorted(rows)
         first = max(0, view.rowAt(0))
-        shown = max(1, view.viewport().height() // max(1, view.rowHeight(0) or 26) + 1)
+        viewport, rows_header = view.viewport(), view.verticalHeader()
+        if viewport is None or rows_header is None:
+            return []
+        row_height = view.rowHeight(0) or rows_header.defaultSectionSize()
+        shown = max(1, viewport.height() // max(1, row_height) + 1)
         delegate = view.itemDelegateForColumn(model.columns().index("cpu"))
         jobs = []
         grid = 1 if view.showGrid() else 0  # a cell is its section less the grid line
         colour = view.palette().text().color()
-        height = (view.rowHeight(0) or view.verticalHeader().defaultSectionSize()) - grid
+        height = row_height - grid
         for row in rows[first:first + shown]:
             for key in FIGURES:
                 column = model.columns().index(key)

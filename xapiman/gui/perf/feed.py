@@ -8,6 +8,8 @@ within a second make one `updated` signal, not 64).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from functools import partial
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
@@ -28,7 +30,7 @@ class MetricsFeed(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._clients: dict[str, tuple[MetricsClient, object]] = {}
+        self._clients: dict[str, tuple[MetricsClient, Callable[[], None]]] = {}
         self._pending: dict[str, set[str]] = {}
         self._statuses: list[tuple[str, MetricsEvent]] = []
         self._lock = threading.Lock()
@@ -46,7 +48,7 @@ class MetricsFeed(QObject):
             return client
         if known is not None:
             known[1]()  # the connection was replaced: stop listening to the old client
-        remove = client.add_listener(lambda event, name=conn_name: self._heard(name, event))
+        remove = client.add_listener(partial(self._heard, conn_name))
         self._clients[conn_name] = (client, remove)
         return client
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
+import pyqtgraph as pg  # type: ignore[import-untyped]
 from PyQt6.QtCore import QPointF
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 

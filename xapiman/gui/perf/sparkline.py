@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-import pyqtgraph as pg
+import pyqtgraph as pg  # type: ignore[import-untyped]
 from PyQt6.QtCore import QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -30,18 +30,19 @@ class SparklineDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._cells: OrderedDict[tuple, QPixmap] = OrderedDict()
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+    def paint(self, painter: QPainter | None, option: QStyleOptionViewItem, index) -> None:
         key = index.data(SparkKeyRole)
-        if key is None:
+        if key is None or painter is None:
             super().paint(painter, option, index)
             return
         state = option.state
         selected = bool(state & QStyle.StateFlag.State_Selected)
         if selected or state & QStyle.StateFlag.State_MouseOver:
             widget = option.widget
-            if widget is not None:
-                widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem,
-                                             option, painter, widget)
+            style = widget.style() if widget is not None else None
+            if style is not None:
+                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option,
+                                    painter, widget)
         cell = option.rect
         size = inner_size(cell.width(), cell.height())
         found = self._cells.get((key, size.width(), size.height(), selected))

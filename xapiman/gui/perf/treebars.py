@@ -48,7 +48,7 @@ class LoadBars(QStyledItemDelegate):
                 sub.close()  # type: ignore[attr-defined]
             self._subs.clear()
             self._loads.clear()
-        self.tree.viewport().update()
+        self._repaint()
 
     def sync(self) -> None:
         """Watch the pools connected now (call when pools come and go)."""
@@ -71,7 +71,12 @@ class LoadBars(QStyledItemDelegate):
         if conn is None:
             return
         self._loads[conn_name] = self.feed.client(conn_name, conn).store.loads()
-        self.tree.viewport().update()
+        self._repaint()
+
+    def _repaint(self) -> None:
+        viewport = self.tree.viewport()
+        if viewport is not None:
+            viewport.update()
 
     def load_of(self, key) -> Load | None:
         """The load shown for a tree row key (conn, class, ref), None for other rows."""
@@ -84,9 +89,9 @@ class LoadBars(QStyledItemDelegate):
         record = conn.cache.record(key[1], key[2])  # type: ignore[attr-defined]
         return loads.get(record.get("uuid", "")) if record else None
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+    def paint(self, painter: QPainter | None, option: QStyleOptionViewItem, index) -> None:
         load = self.load_of(index.data(KeyRole)) if self.shown else None
-        if load is None:
+        if load is None or painter is None:
             super().paint(painter, option, index)
             return
         room = 2 * BAR_WIDTH + 14

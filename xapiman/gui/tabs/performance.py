@@ -25,7 +25,7 @@ from xapiman.gui.perf.graph import MetricGraph
 from xapiman.gui.perf.series import GraphSpec, graphs_for
 from xapiman.gui.tabs.base import TabPage, page
 from xapiman.i18n import translate
-from xapiman.xapi.metrics import RANGES, RUNNING
+from xapiman.xapi.metrics import RANGES, RUNNING, MetricsClient, Subscription
 
 GRAPH_HEIGHT = 220  # pixels: two rows of graphs fit the tab on a 768-pixel screen
 
@@ -47,8 +47,8 @@ class PerformancePage(TabPage):
         self.span = 600
         self.paused = False
         self.loading = True
-        self._sub = None
-        self._client = None
+        self._sub: Subscription | None = None
+        self._client: MetricsClient | None = None
         self._feed_connected = False
         self.graphs: dict[str, MetricGraph] = {}
         self._specs: list[GraphSpec] = []
@@ -211,6 +211,7 @@ class PerformancePage(TabPage):
             self.series_menu.addSection(spec.title)
             for series in spec.series:
                 action = self.series_menu.addAction(series.label)
+                assert action is not None
                 action.setCheckable(True)
                 action.setChecked(series.name not in graph.hidden)
                 action.toggled.connect(
