@@ -38,6 +38,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from xapiman.gui.console.relay import SWITCH_INTERVAL_S  # noqa: E402
 from xapiman.rfb import Framebuffer, Options, RfbSession, ServerInfo  # noqa: E402
 from xapiman.rfb import encodings as enc  # noqa: E402
 from xapiman.rfb.handshake import RGB32  # noqa: E402
@@ -354,6 +355,7 @@ def main() -> int:
     from PyQt6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # as the app does while a console runs
     missed = False
     print(f"console: {WIDTH}x{HEIGHT} full-screen updates, {args.frames} per encoding")
     print(f"{'encoding':<14} {'KiB/frame':>9} {'decoded fps':>11} {'shown fps':>9} "

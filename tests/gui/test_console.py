@@ -301,3 +301,54 @@ def test_host_console(qtbot, pool, open_page, artifacts_dir) -> None:
                     timeout=WAIT_MS)
     panel.fit_button.click()
     save_screenshot(page, artifacts_dir / "console-host.png")
+
+
+def test_suspend_and_resume_are_followed(qtbot, pool, open_page) -> None:
+    p, conn = pool
+    vm = running_vm(p, nth=3)
+    page = open_page(VmConsolePage, vm)
+    panel = page.panel
+    qtbot.waitUntil(lambda: connected(panel), timeout=WAIT_MS)
+    conn.call("VM.suspend", vm)
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.message_page, timeout=WAIT_MS)
+    assert "suspended" in panel.message.text() and panel.action_button.text() == "Resume"
+    panel.action_button.click()
+    assert page.triggered.calls == [("vm.resume", [vm])]
+    conn.call("VM.resume", vm, False, False)
+    qtbot.waitUntil(lambda: connected(panel), timeout=WAIT_MS)
+    assert "resumed" in panel.status_label.text()
+
+
+def test_guest_resolution_change_is_followed(qtbot, pool, open_page) -> None:
+    p, _conn = pool
+    vm = running_vm(p, nth=4)
+    screen = screen_of(p, vm)
+    screen.advance(30)
+    page = open_page(VmConsolePage, vm, size=(1100, 760))
+    panel = page.panel
+    qtbot.waitUntil(lambda: connected(panel), timeout=WAIT_MS)
+    panel.fit_button.click()
+    screen.resize(800, 600)
+    qtbot.waitUntil(lambda: panel.view.fb is not None and panel.view.fb.size == (800, 600),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.view.size().width() == 800, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: (shown_pixels(panel.view) == screen_pixels(screen)).all(),
+                    timeout=WAIT_MS)
+    assert "800x600" in panel.status_label.text()
+
+
+def test_several_consoles_in_their_own_windows(qtbot, pool, open_page) -> None:
+    p, _conn = pool
+    first, second = running_vm(p, nth=5), running_vm(p, nth=6)
+    pages = [open_page(VmConsolePage, vm) for vm in (first, second)]
+    for page in pages:
+        qtbot.waitUntil(lambda page=page: connected(page.panel), timeout=WAIT_MS)
+    sessions = [page.panel.session for page in pages]
+    for page in pages:
+        page.panel.undock_button.click()
+    windows = [window_of(CONN, vm) for vm in (first, second)]
+    assert all(windows) and windows[0] is not windows[1]
+    for window in windows:
+        qtbot.waitExposed(window)
+    assert all(session.running for session in sessions)
+    assert {w.panel.session for w in windows} == set(sessions)

@@ -252,3 +252,19 @@ def test_input_before_the_handshake_is_dropped_not_sent_into_it() -> None:
     assert server.recv(12) == b"RFB 003.008\n"  # not a pointer event
     server.close()
     assert session.join(TIMEOUT)
+
+
+def test_tcp_sends_at_once() -> None:
+    """Keys must not wait for the acknowledgement of an update request (Nagle's algorithm)."""
+    from xapiman.rfb.channel import Channel
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname()[:2])
+    server, _ = listener.accept()
+    channel = Channel(client)
+    try:
+        assert client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        channel.shutdown()
+        server.close()
+        listener.close()

@@ -7,7 +7,8 @@ server never blocks the caller. `close()` from any thread wakes the session's th
 next read raises StreamClosed.
 
 Waiting for the first byte of a message may last forever (an idle screen sends nothing);
-inside a message, `stall_timeout` seconds without a byte end the session (Stalled).
+inside a message, `stall_timeout` seconds without a byte end the session (Stalled). TCP
+sockets send at once (TCP_NODELAY): input messages are small and must not wait.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ class Channel:
         for end in (self._wake_r, self._wake_w):
             end.setblocking(False)
         sock.setblocking(False)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            # a key press must not wait for the acknowledgement of the last update request
+            # (Nagle's algorithm against delayed ACKs costs 40 ms a key)
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._wake_r, selectors.EVENT_READ)
         self._selector.register(sock, selectors.EVENT_READ)

@@ -3,6 +3,7 @@ tunnel is opened (on a worker thread: it connects and talks TLS)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -13,6 +14,9 @@ from xapiman.rfb import CursorShape, Framebuffer, Options, RfbError, RfbSession,
 from xapiman.xapi.console import ConsoleHost, ConsoleTarget, open_tunnel
 from xapiman.xapi.errors import XapiClientError
 
+# While a session decodes on its own thread, the GUI thread waits for the interpreter at most
+# this long (Python's default, 5 ms, lets a busy decoder hold a repaint up several times over).
+SWITCH_INTERVAL_S = 0.001
 _LIVE: set[SessionRelay] = set()  # relays whose threads may still emit: kept alive till the end
 
 
@@ -52,6 +56,8 @@ class SessionRelay(QObject):
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         _LIVE.add(self)
         self.ended.connect(self._forget)
         threading.Thread(target=self._open, name="console-tunnel", daemon=True).start()
