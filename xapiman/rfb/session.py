@@ -9,10 +9,12 @@
     session.close()
 
 The listener's methods are called on the session's thread (a GUI relays them to its own).
-Flow control: one update request is outstanding at a time, and while the listener holds
-`wants_ack`, the next request waits until `presented()` says the last update was shown, so a
-busy viewer slows the server down instead of queueing frames. A paused session asks for
-nothing and costs nothing but its socket.
+Flow control: one update request is outstanding at a time. With `wants_ack`, at most one
+decoded update waits for the viewer: the next request goes out as soon as an update is
+decoded (so the next frame travels and decodes while the viewer paints), but not while an
+earlier one is still unshown; `presented()` says the viewer caught up. A busy viewer thus
+slows the server down instead of queueing frames. A paused session asks for nothing and
+costs nothing but its socket.
 
 Every session ends with exactly one `closed(error)` call: None after `close()`, else an
 RfbError whose text says what happened.
@@ -138,7 +140,7 @@ class RfbSession:
         self._flow = threading.Lock()
         self._want = True
         self._outstanding = False
-        self._shown = True
+        self._unshown = 0  # decoded updates the viewer has not shown yet
         self._ready = threading.Event()
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -174,13 +176,13 @@ class RfbSession:
         """Ask for updates again (the console is shown)."""
         with self._flow:
             self._want = True
-            self._shown = True
+            self._unshown = 0
             self._request_if_due()
 
     def presented(self) -> None:
         """The viewer has shown the last update: the next one may come."""
         with self._flow:
-            self._shown = True
+            self._unshown = 0
             self._request_if_due()
 
     def refresh(self) -> None:
@@ -338,7 +340,8 @@ class RfbSession:
             return
         with self._flow:
             self._outstanding = False
-            self._shown = not self.options.wants_ack or not damage
+            if self.options.wants_ack and damage:
+                self._unshown += 1
         if damage:
             self.listener.updated(damage)
         with self._flow:
@@ -372,9 +375,10 @@ class RfbSession:
 
     def _request_if_due(self) -> None:
         """Send the next incremental request when nothing is outstanding, the viewer wants
-        updates and has shown the last one (called with `_flow` held)."""
+        updates and has no more than one decoded update left to show (called with `_flow`
+        held)."""
         fb = self.fb
-        if fb is None or self._outstanding or not self._want or not self._shown:
+        if fb is None or self._outstanding or not self._want or self._unshown > 1:
             return
         self._outstanding = True
         self.channel.post(_update_request(True, (0, 0, *fb.size)))

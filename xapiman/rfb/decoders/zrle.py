@@ -183,12 +183,16 @@ def _palette_runs(data: memoryview, at: int, count: int,
     two kinds and the count of flips since give every byte's answer at once.
     """
     raw = np.frombuffer(data, np.uint8)
-    # no record takes more than two bytes a pixel; most tiles need far fewer: try a short
-    # window first
-    short = min(FIRST_WINDOW, 2 * count)
-    found = _palette_records(raw[at:at + short], count)
-    if found is None and short < 2 * count and at + short < len(raw):
-        found = _palette_records(raw[at:at + 2 * count], count)
+    # no record takes more than two bytes a pixel, and most tiles need far fewer: look at a
+    # short window first, then at twice as much until the tile is complete
+    window = FIRST_WINDOW
+    found = None
+    while found is None:
+        window = min(window, 2 * count)
+        found = _palette_records(raw[at:at + window], count)
+        if window >= 2 * count or at + window >= len(raw):
+            break
+        window *= 2
     if found is None:
         raise ValueError("the runs of a palette RLE tile do not fill it")
     heads, lengths, end = found
