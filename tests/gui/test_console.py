@@ -305,7 +305,8 @@ def test_host_console(qtbot, pool, open_page, artifacts_dir) -> None:
 
 def test_suspend_and_resume_are_followed(qtbot, pool, open_page) -> None:
     p, conn = pool
-    vm = running_vm(p, nth=3)
+    vm = next(r for r, v in sorted(p.db.all("VM").items())
+              if v["power_state"] == "Running" and "suspend" in v["allowed_operations"])
     page = open_page(VmConsolePage, vm)
     panel = page.panel
     qtbot.waitUntil(lambda: connected(panel), timeout=WAIT_MS)

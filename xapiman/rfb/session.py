@@ -270,11 +270,11 @@ class RfbSession:
         finally:
             self.error = error
             self.channel.shutdown()
-            self._ended.set()
             try:
                 self.listener.closed(error)
             except Exception:
                 log.exception("a console listener failed")
+            self._ended.set()  # after `closed`: whoever joined has heard everything
 
     def _start_protocol(self) -> None:
         opts = self.options

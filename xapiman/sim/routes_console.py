@@ -13,7 +13,9 @@ with `vnc_targets(sim)[vm_ref] = ("unix", path)` or `("tcp", host, port)`.
 
 from __future__ import annotations
 
+import calendar
 import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 
@@ -95,14 +97,38 @@ def vnc_targets(sim: Simulator) -> dict[str, Target]:
 
 
 def new_screen(db: Database, console: str) -> ConsoleScreen:
+    """The screen of a console seen for the first time, as far into its boot as the VM (or
+    host) has been up: a VM running for an hour shows its login prompt, not a black screen."""
     vm_rec = db.get(db.get(console, "console")["VM"], "VM")
     if not vm_rec["is_control_domain"]:
-        return ConsoleScreen(vm_rec["name_label"] or "localhost", kind="vm")
-    host = db.find(vm_rec["resident_on"], "host") or {}
-    software = host.get("software_version", {})
-    product = f"{software.get('product_brand', 'XCP-ng')} {software.get('product_version', '')}"
-    return ConsoleScreen(host.get("name_label", "host"), kind="host",
-                         hostname=host.get("hostname") or None, product=product.strip())
+        screen = ConsoleScreen(vm_rec["name_label"] or "localhost", kind="vm")
+        started = _vm_started(db, vm_rec)
+    else:
+        host = db.find(vm_rec["resident_on"], "host") or {}
+        software = host.get("software_version", {})
+        product = f"{software.get('product_brand', 'XCP-ng')} {software.get('product_version', '')}"
+        screen = ConsoleScreen(host.get("name_label", "host"), kind="host",
+                               hostname=host.get("hostname") or None, product=product.strip())
+        started = _number(host.get("other_config", {}).get("boot_time"))
+    if started is not None:
+        screen.advance(max(0.0, time.time() - started))
+    return screen
+
+
+def _vm_started(db: Database, vm_rec: dict) -> float | None:
+    metrics = db.find(vm_rec.get("metrics", ""), "VM_metrics") or {}
+    try:
+        return float(calendar.timegm(time.strptime(str(metrics.get("start_time") or ""),
+                                                   "%Y%m%dT%H:%M:%SZ")))
+    except ValueError:
+        return None
+
+
+def _number(text: object) -> float | None:
+    try:
+        return float(str(text))
+    except ValueError:
+        return None
 
 
 def rfb_version(vm_rec: dict) -> str:
