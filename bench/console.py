@@ -92,8 +92,8 @@ def encoded_frames(name: str, count: int) -> list[bytes]:
     elif name == "Hextile":
         payloads = [encode_hextile(p, WIDTH, HEIGHT, converter) for p in pictures]
     elif name == "ZRLE":  # one zlib stream for the whole run, as on a real connection
-        encoder = ZrleEncoder(converter)
-        payloads = [encoder.encode(p, WIDTH, HEIGHT) for p in pictures]
+        zrle = ZrleEncoder(converter)
+        payloads = [zrle.encode(p, WIDTH, HEIGHT) for p in pictures]
     else:  # each Tight frame resets the streams it uses, so frames can be sent again
         for picture in pictures:
             encoder = TightEncoder(converter)
@@ -173,14 +173,14 @@ class Counter(NullListener):
         self.first = 0.0
         self.done = threading.Event()
 
-    def updated(self, rects) -> None:  # type: ignore[no-untyped-def]
+    def updated(self, rects) -> None:
         self.count += 1
         if self.count == 1:
             self.first = time.perf_counter()
         if self.count >= self.total:
             self.done.set()
 
-    def closed(self, error) -> None:  # type: ignore[no-untyped-def]
+    def closed(self, error) -> None:
         self.done.set()
 
 
@@ -197,7 +197,7 @@ def decode_only(frames: list[bytes]) -> float:
     return (counter.count - 1) / elapsed if elapsed > 0 and counter.count > 1 else 0.0
 
 
-def decode_and_show(frames: list[bytes], app) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def decode_and_show(frames: list[bytes], app) -> tuple[float, float]:
     from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
     from xapiman.gui.console.view import ConsoleView
@@ -214,10 +214,10 @@ def decode_and_show(frames: list[bytes], app) -> tuple[float, float]:  # type: i
         def connected(self, info: ServerInfo, fb: Framebuffer) -> None:
             self.relay.connected.emit(info, fb)
 
-        def updated(self, rects) -> None:  # type: ignore[no-untyped-def]
+        def updated(self, rects) -> None:
             self.relay.damaged.emit(rects)
 
-        def closed(self, error) -> None:  # type: ignore[no-untyped-def]
+        def closed(self, error) -> None:
             self.relay.ended.emit()
 
     server = FrameServer(frames)
@@ -232,10 +232,10 @@ def decode_and_show(frames: list[bytes], app) -> tuple[float, float]:  # type: i
     gaps: list[float] = []
     last_tick = [time.perf_counter()]
 
-    def on_connected(_info, fb) -> None:  # type: ignore[no-untyped-def]
+    def on_connected(_info, fb) -> None:
         view.attach(session, fb)
 
-    def on_damage(rects) -> None:  # type: ignore[no-untyped-def]
+    def on_damage(rects) -> None:
         view.damage(rects)
         view.repaint()  # paint now (what the event loop does next), then count it shown
         shown.append(time.perf_counter())
@@ -268,7 +268,7 @@ def decode_and_show(frames: list[bytes], app) -> tuple[float, float]:  # type: i
     return fps, max(0.0, stall)
 
 
-def key_round_trip(count: int, app) -> list[float]:  # type: ignore[no-untyped-def]
+def key_round_trip(count: int, app) -> list[float]:
     """Key pressed on the view -> the simulated guest echoes it -> the update painted (ms)."""
     from PyQt6.QtCore import QObject, Qt, pyqtSignal
     from PyQt6.QtTest import QTest
@@ -295,10 +295,10 @@ def key_round_trip(count: int, app) -> list[float]:  # type: ignore[no-untyped-d
         def __init__(self, relay: Relay) -> None:
             self.relay = relay
 
-        def connected(self, info, fb) -> None:  # type: ignore[no-untyped-def]
+        def connected(self, info, fb) -> None:
             self.relay.connected.emit(info, fb)
 
-        def updated(self, rects) -> None:  # type: ignore[no-untyped-def]
+        def updated(self, rects) -> None:
             self.relay.damaged.emit(rects)
 
     relay = Relay()
@@ -309,7 +309,7 @@ def key_round_trip(count: int, app) -> list[float]:  # type: ignore[no-untyped-d
     painted: list[float] = []
     relay.connected.connect(lambda _i, fb: view.attach(session, fb))
 
-    def on_damage(rects) -> None:  # type: ignore[no-untyped-def]
+    def on_damage(rects) -> None:
         view.damage(rects)
         view.repaint()
         painted.append(time.perf_counter())
@@ -324,7 +324,7 @@ def key_round_trip(count: int, app) -> list[float]:  # type: ignore[no-untyped-d
         key = Qt.Key.Key_A if index % 2 == 0 else Qt.Key.Key_Backspace
         started = time.perf_counter()
         QTest.keyClick(view, key)
-        if not wait(app, lambda b=before: len(painted) > b):  # type: ignore[misc]
+        if not wait(app, lambda b=before: len(painted) > b):
             break
         times.append((painted[before] - started) * 1000)
         wait(app, lambda: False, 0.01)
@@ -335,7 +335,7 @@ def key_round_trip(count: int, app) -> list[float]:  # type: ignore[no-untyped-d
     return times
 
 
-def wait(app, predicate: Callable[[], bool], seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+def wait(app, predicate: Callable[[], bool], seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         app.processEvents()

@@ -131,7 +131,7 @@ def screen_pixels(screen) -> np.ndarray:
 
 def connected(panel) -> bool:
     return panel.session is not None and panel.view.fb is not None and \
-        panel.stack.currentWidget() is panel.scroll
+        panel.stack.currentWidget() is panel.scroll_area
 
 
 def test_live_console_takes_typing(qtbot, pool, open_page, artifacts_dir) -> None:

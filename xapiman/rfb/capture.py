@@ -11,6 +11,7 @@ from PIL import Image
 from xapiman.i18n import translate
 from xapiman.rfb.errors import RfbError, Stalled
 from xapiman.rfb.framebuffer import Framebuffer
+from xapiman.rfb.handshake import ServerInfo
 from xapiman.rfb.session import NullListener, Options, Rect, RfbSession
 
 
@@ -21,7 +22,7 @@ class _FirstFrame(NullListener):
         self.fb: Framebuffer | None = None
         self.covered = 0
 
-    def connected(self, info, fb: Framebuffer) -> None:  # type: ignore[no-untyped-def]
+    def connected(self, info: ServerInfo, fb: Framebuffer) -> None:
         self.fb = fb
 
     def resized(self, width: int, height: int) -> None:

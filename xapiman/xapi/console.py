@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
@@ -283,7 +284,7 @@ class _Refused(Exception):
 
 
 @contextlib.contextmanager
-def _translated(endpoint: Endpoint, phase: str, limit: float):  # type: ignore[no-untyped-def]
+def _translated(endpoint: Endpoint, phase: str, limit: float) -> Iterator[None]:
     address = endpoint.address
     try:
         yield

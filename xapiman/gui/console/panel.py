@@ -10,6 +10,7 @@ growing pause.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication
@@ -28,10 +29,12 @@ from PyQt6.QtWidgets import (
 
 from xapiman.gui.console.relay import SessionRelay
 from xapiman.gui.console.view import ConsoleView
+from xapiman.gui.tabs.base import TabContext
 from xapiman.i18n import translate
 from xapiman.rfb import CursorShape, Framebuffer, RfbSession, ServerInfo
 from xapiman.rfb.keys import CTRL_ALT_DEL
-from xapiman.xapi.console import ConsoleTarget, NoConsole, locate
+from xapiman.xapi.connection import Connection
+from xapiman.xapi.console import ConsoleHost, ConsoleTarget, NoConsole, locate
 
 RETRY_SECONDS = (0.5, 1, 2, 4, 8, 15)
 MAX_TYPED = 65536
@@ -60,7 +63,7 @@ class ConsolePanel(QWidget):
     undock_requested = pyqtSignal()
     fullscreen_requested = pyqtSignal()
 
-    def __init__(self, context, conn_name: str, ref: str,  # type: ignore[no-untyped-def]
+    def __init__(self, context: TabContext, conn_name: str, ref: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("consolePanel")
@@ -118,14 +121,14 @@ class ConsolePanel(QWidget):
         self.stack = QStackedWidget()
         self.view = ConsoleView()
         self.view.grab_changed.connect(self._grab_changed)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("consoleScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setStyleSheet("#consoleScroll { background: #202020; }")
-        self.scroll.setWidget(self.view)
-        self.scroll.setWidgetResizable(True)
-        self.stack.addWidget(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("consoleScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll_area.setStyleSheet("#consoleScroll { background: #202020; }")
+        self.scroll_area.setWidget(self.view)
+        self.scroll_area.setWidgetResizable(True)
+        self.stack.addWidget(self.scroll_area)
         self.message_page = QWidget()
         message_box = QVBoxLayout(self.message_page)
         message_box.addStretch(1)
@@ -153,7 +156,7 @@ class ConsolePanel(QWidget):
         box.addWidget(self.status_label)
         self._enable_input(False)
 
-    def _tool(self, text: str, slot, name: str) -> QToolButton:  # type: ignore[no-untyped-def]
+    def _tool(self, text: str, slot: Callable[..., object], name: str) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setObjectName(name)
@@ -165,9 +168,8 @@ class ConsolePanel(QWidget):
 
     def follow(self) -> None:
         """Compare where the console is now with where this panel is connected; act on it."""
-        conn = self.context.connection(self.conn_name)
-        if conn is None or getattr(conn, "state", None) is not None and \
-                conn.state.value in ("disconnected", "failed"):
+        conn = self._connection()
+        if conn is None or conn.state.value in ("disconnected", "failed"):
             self._stop()
             self._show_message(translate("Console", "The connection to the pool is closed."))
             return
@@ -202,7 +204,7 @@ class ConsolePanel(QWidget):
             return translate("Console", "The console of {name} changed.").format(name=name)
         return ""
 
-    def _connect(self, conn, target: ConsoleTarget, note: str) -> None:  # type: ignore[no-untyped-def]
+    def _connect(self, conn: ConsoleHost, target: ConsoleTarget, note: str) -> None:
         self._current.close()
         self._retry.stop()
         relay = SessionRelay(conn, target)
@@ -253,7 +255,7 @@ class ConsolePanel(QWidget):
         self._attempt = 0
         self.view.attach(self.session, fb)
         self._apply_scale()
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.scroll_area)
         self._enable_input(True)
         connected = translate("Console", "Connected to the console of {name} (RFB {version}, "
                               "{w}x{h}).").format(name=self._name() or info.name,
@@ -268,7 +270,7 @@ class ConsolePanel(QWidget):
             self._set_status(translate("Console", "The guest's screen is now {w}x{h}.").format(
                 w=width, h=height))
 
-    def _damaged(self, rects) -> None:  # type: ignore[no-untyped-def]
+    def _damaged(self, rects: list[tuple[int, int, int, int]]) -> None:
         if self._mine():
             self.view.damage(rects)
 
@@ -277,8 +279,9 @@ class ConsolePanel(QWidget):
             self.view.set_cursor_shape(shape)
 
     def _guest_clipboard(self, text: str) -> None:
-        if self._mine() and text:
-            QGuiApplication.clipboard().setText(text)
+        clipboard = QGuiApplication.clipboard()
+        if self._mine() and text and clipboard is not None:
+            clipboard.setText(text)
 
     def _ended(self, message: str) -> None:
         if not self._mine():
@@ -304,7 +307,8 @@ class ConsolePanel(QWidget):
             self.session.keys(CTRL_ALT_DEL)
 
     def type_clipboard(self) -> None:
-        text = QGuiApplication.clipboard().text()[:MAX_TYPED]
+        clipboard = QGuiApplication.clipboard()
+        text = clipboard.text()[:MAX_TYPED] if clipboard is not None else ""
         if self.session is not None and text:
             typed = self.session.type_text(text)
             self._set_status(translate("Console", "Typed {n} characters.").format(n=typed))
@@ -315,7 +319,7 @@ class ConsolePanel(QWidget):
 
     def _apply_scale(self) -> None:
         fit = self.fit_button.isChecked()
-        self.scroll.setWidgetResizable(fit)
+        self.scroll_area.setWidgetResizable(fit)
         if fit:
             self.view.setMinimumSize(0, 0)
             self.view.setMaximumSize(WIDGET_MAX, WIDGET_MAX)
@@ -357,13 +361,17 @@ class ConsolePanel(QWidget):
         for button in (self.cad_button, self.type_button):
             button.setEnabled(enabled)
 
-    def _name(self) -> str:
+    def _connection(self) -> Connection | None:
         conn = self.context.connection(self.conn_name)
+        return conn if isinstance(conn, Connection) else None
+
+    def _name(self) -> str:
+        conn = self._connection()
         record = conn.cache.get(self.ref) if conn is not None else None
         return (record or {}).get("name_label", "")
 
     def _host_name(self, host: str) -> str:
-        conn = self.context.connection(self.conn_name)
+        conn = self._connection()
         record = conn.cache.record("host", host) if conn is not None else None
         return (record or {}).get("name_label", "") or host
 

@@ -9,6 +9,7 @@ a hidden view (no paint) costs the server nothing.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 from PyQt6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, pyqtSignal
@@ -110,9 +111,7 @@ class ConsoleView(QWidget):
         if shape.width == 0 or shape.height == 0:
             self.setCursor(Qt.CursorShape.BlankCursor)
             return
-        argb = np.ascontiguousarray(shape.argb)
-        image = QImage(argb.data, shape.width, shape.height, shape.width * 4,
-                       QImage.Format.Format_ARGB32).copy()
+        image = image_over(np.ascontiguousarray(shape.argb), QImage.Format.Format_ARGB32).copy()
         self.setCursor(QCursor(QPixmap.fromImage(image), shape.hot_x, shape.hot_y))
 
     def sizeHint(self):  # noqa: N802 - Qt override
@@ -131,9 +130,7 @@ class ConsoleView(QWidget):
         with fb.lock:
             self._array = fb.pixels
             self._generation = fb.generation
-        height, width = self._array.shape
-        self._image = QImage(self._array.data, width, height, width * 4,
-                             QImage.Format.Format_RGB32)
+        self._image = image_over(self._array, QImage.Format.Format_RGB32)
 
     def _placement(self) -> tuple[QRectF, float]:
         """Where the screen is drawn (logical pixels) and logical pixels per guest pixel."""
@@ -152,9 +149,9 @@ class ConsoleView(QWidget):
         top = max(0.0, (self.height() - drawn_h) / 2)
         return QRectF(left, top, drawn_w, drawn_h), scale
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.fillRect(event.rect(), BACKGROUND)
+        painter.fillRect(event.rect() if event is not None else self.rect(), BACKGROUND)
         fb = self.fb
         if self._image is not None and fb is not None:
             target, scale = self._placement()
@@ -201,8 +198,8 @@ class ConsoleView(QWidget):
             self.release_keys()
         self.grab_changed.emit(grabbed)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self.grabbed:
+    def event(self, event: QEvent | None) -> bool:
+        if event is not None and event.type() == QEvent.Type.ShortcutOverride and self.grabbed:
             event.accept()  # the guest gets Ctrl+B, Alt+F ... rather than the window
             return True
         return super().event(event)
@@ -210,7 +207,9 @@ class ConsoleView(QWidget):
     def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt override
         return False if self.grabbed else super().focusNextPrevChild(next_)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is None:
+            return
         if self._is_release_combination(event):
             self.set_grabbed(False)
             return
@@ -221,12 +220,14 @@ class ConsoleView(QWidget):
         self._pressed[self._key_id(event)] = (keysym, scancode)
         self.session.key(keysym, True, scancode)
 
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyReleaseEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is None:
+            return
         pressed = self._pressed.pop(self._key_id(event), None)
         if pressed is not None and self.session is not None:
             self.session.key(pressed[0], False, pressed[1])
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event: QFocusEvent | None) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
         self.release_keys()
 
@@ -278,23 +279,38 @@ class ConsoleView(QWidget):
         dx, dy = here.x() - last.x(), here.y() - last.y()
         self.session.pointer(_RELATIVE_CENTRE + dx, _RELATIVE_CENTRE + dy, buttons)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is None:
+            return
         if not self.grabbed:
             self.set_grabbed(True)
         self._buttons |= _BUTTONS.get(event.button(), 0)
         self._send_pointer(event.position(), self._buttons)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is None:
+            return
         self._buttons &= ~_BUTTONS.get(event.button(), 0)
         self._send_pointer(event.position(), self._buttons)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        self._send_pointer(event.position(), self._buttons)
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is not None:
+            self._send_pointer(event.position(), self._buttons)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+    def wheelEvent(self, event: QWheelEvent | None) -> None:  # noqa: N802 - Qt override
+        if event is None:
+            return
         steps = event.angleDelta().y() // 120
         bit = 8 if steps > 0 else 16
         for _ in range(min(abs(steps), 10)):
             self._send_pointer(event.position(), self._buttons | bit)
             self._send_pointer(event.position(), self._buttons)
         event.accept()
+
+
+def image_over(array: np.ndarray, image_format: QImage.Format) -> QImage:
+    """A QImage over a (height, width) array of 32-bit pixels, sharing its memory (no copy);
+    keep the array alive as long as the image. (PyQt takes any buffer where its stubs say
+    bytes.)"""
+    height, width = array.shape
+    return QImage(cast(bytes, array.data), width, height, width * 4, image_format)

@@ -84,7 +84,7 @@ class ConsoleWindow(QWidget):
         if self.receivers(self.dock_requested):
             self.dock_requested.emit(self.panel)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt override
         if _OPEN.get(self.key) is self:
             del _OPEN[self.key]
         if not self._docking:

@@ -9,6 +9,8 @@ from xapiman.gui.console.panel import ConsolePanel
 from xapiman.gui.console.windows import ConsoleWindow, window_of
 from xapiman.gui.tabs.base import TabContext, TabPage, page
 from xapiman.i18n import translate
+from xapiman.xapi.cache import ObjectCache
+from xapiman.xapi.cachestate import CacheChange
 
 _WATCHED = ("vm", "console", "host", "host_metrics")
 
@@ -40,7 +42,7 @@ class _ConsolePage(TabPage):
         away_box.addStretch(2)
         self.stack.addWidget(self.away)
 
-    def show_object(self, conn_name: str, cache, kind: str, ref: str) -> None:  # type: ignore[no-untyped-def]
+    def show_object(self, conn_name: str, cache: ObjectCache, kind: str, ref: str) -> None:
         if (conn_name, ref) != (self.conn_name, self.ref):
             self._drop_panel()
             window = window_of(conn_name, ref)
@@ -51,9 +53,8 @@ class _ConsolePage(TabPage):
                 self._adopt(ConsolePanel(self.context, conn_name, ref))
         super().show_object(conn_name, cache, kind, ref)
 
-    def concerned(self, change) -> bool:  # type: ignore[no-untyped-def]
-        return any(change.touched(cls) for cls in _WATCHED) or bool(getattr(change, "resync",
-                                                                            False))
+    def concerned(self, change: CacheChange) -> bool:
+        return change.resync or any(change.touched(cls) for cls in _WATCHED)
 
     def refresh(self) -> None:
         if self.panel is not None:
@@ -105,9 +106,10 @@ class _ConsolePage(TabPage):
         if window is not None:
             self._dock(window.panel)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent | None) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ParentChange and self.parent() is None:
+        if event is not None and event.type() == QEvent.Type.ParentChange and \
+                self.parent() is None:
             self._drop_panel()  # the window let go of this page: its console ends
 
 
