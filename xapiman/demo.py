@@ -45,15 +45,18 @@ class DemoPool:
 
 
 def start_demo_pool(state_path: Path | None = None, *, speed: float = 1.0,
-                    use_tls: bool = True) -> DemoPool:
+                    use_tls: bool = True, reset: bool = False) -> DemoPool:
     """Start the demo pool (two hosts, about 20 VMs) on a free loopback port.
 
     The pool's state is loaded from `state_path` when it exists (a corrupt file is kept aside
-    and a fresh pool is made), and saved there as it changes.
+    and a fresh pool is made), and saved there as it changes. `reset`: start afresh (the
+    saved state is removed first).
     """
     from xapiman.sim.state import StateSaver, load_state
 
     path = state_path or default_state_path()
+    if reset:
+        path.unlink(missing_ok=True)
     db = None
     if path.exists():
         try:

@@ -38,33 +38,69 @@ class Session:
         self.finished: asyncio.Future[int] = asyncio.get_event_loop().create_future()
         self.demo = None
         self.window = None
+        self._task: asyncio.Future | None = None
 
     def start(self) -> None:
         from xapiman.gui.bridge import PoolBridge
+        from xapiman.gui.launch import Launcher
         from xapiman.gui.main_window import MainWindow
         from xapiman.pools.manager import PoolManager
         from xapiman.pools.profiles import ProfileStore
         from xapiman.pools.secrets import PasswordStore
+        from xapiman.settings import Settings
 
         store = ProfileStore()
         store.load()
+        settings = Settings().load()
         passwords = PasswordStore()
         bridge = PoolBridge()
         self.manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate,
                                    share_interpreter=True)
         bridge.attach(self.manager)
-        self.window = MainWindow(self.manager, bridge, passwords)
+        self.window = MainWindow(self.manager, bridge, passwords, settings,
+                                 remember=not self.args.screenshot)
+        if self.args.size:
+            self.window.resize(*self.args.size)
+        if self.args.select:
+            self.window.restore_selection = False
+        if self.args.screenshot:
+            self.window.flow.unattended = True  # nobody can answer a dialog
         self.window.destroyed.connect(lambda: self._finish(0))
         self.window.show()
         self.window.installEventFilter(_CloseWatcher(self))
-        if store.load_error:
-            self.window.notify(store.load_error)
-        if self.args.demo:
-            self._start_demo()
-        else:
-            asyncio.ensure_future(self.window.flow.reconnect_saved(self.window.show_disconnected))
-        if self.args.screenshot:
-            asyncio.ensure_future(self._screenshot())
+        for problem in (store.load_error, settings.load_error):
+            if problem:
+                self.window.notify(problem)
+        self.launcher = Launcher(self.window, self.args)
+        self._task = asyncio.ensure_future(self._launch())
+
+    async def _launch(self) -> None:
+        from xapiman.gui.launch import LaunchError, report
+
+        try:
+            if self.args.demo:
+                self._start_demo()
+            elif self.args.connect or self.args.profile:
+                await self.launcher.open_pool()
+            else:
+                await self.window.flow.reconnect_saved(self.window.show_disconnected)
+            if self.args.select or self.args.tab or self.args.screenshot:
+                await self.launcher.arrive()
+            if self.args.screenshot:
+                path = await self.launcher.screenshot(self.args.screenshot)
+                print(f"saved {path}")
+                self.window.close()
+        except LaunchError as exc:
+            report(str(exc))
+            if self.args.screenshot or not (self.args.select or self.args.tab):
+                self._finish(1)
+                self.window.close()
+            else:
+                self.window.notify(str(exc))
+        except OSError as exc:
+            report(str(exc))
+            self._finish(1)
+            self.window.close()
 
     def _start_demo(self) -> None:
         from xapiman.demo import DEMO_PROFILE, start_demo_pool
@@ -72,40 +108,10 @@ class Session:
 
         state = Path(self.args.demo_state) if self.args.demo_state else None
         speed = 0.0 if self.args.screenshot else 1.0
-        self.demo = start_demo_pool(state, speed=speed)
+        self.demo = start_demo_pool(state, speed=speed, reset=self.args.reset)
         profile = Profile(DEMO_PROFILE, self.demo.url, user=self.demo.user,
                           pinned_fingerprint=self.demo.fingerprint)
         self.window.flow.open(profile, self.demo.password)
-
-    async def _screenshot(self) -> None:
-        from xapiman.gui.screenshot import save_screenshot
-
-        window = self.window
-        for _ in range(600):
-            if window.model.object_count():
-                break
-            await asyncio.sleep(0.05)
-        else:
-            log.error("the pool did not load in time for the screenshot")
-            self._finish(1)
-            return
-        if self.args.select and not window.select_by_name(self.args.select):
-            log.error("no object named %r", self.args.select)
-            self._finish(1)
-            return
-        if self.args.tab and not window.show_tab(self.args.tab):
-            log.error("no tab named %r", self.args.tab)
-            self._finish(1)
-            return
-        await asyncio.sleep(0.5)
-        for _ in range(100):  # pages that fetch (graphs) say when they have something to show
-            page = window.tabs.currentWidget()
-            if not getattr(page, "loading", False):
-                break
-            await asyncio.sleep(0.1)
-        path = save_screenshot(window, self.args.screenshot)
-        print(f"saved {path}")
-        window.close()
 
     def _finish(self, code: int) -> None:
         if not self.finished.done():

@@ -26,6 +26,7 @@ class ConnectFlow:
         self.manager = manager
         self.passwords = passwords
         self.notify = notify
+        self.unattended = False  # a screenshot run: questions are answered "no" at once
 
     # -- add server -------------------------------------------------------------------------
 
@@ -80,6 +81,10 @@ class ConnectFlow:
                 continue
             self.open(profile, password)
 
+    async def saved_password(self, profile: Profile) -> str | None:
+        """The profile's password from the keyring (None: not saved, or no keyring)."""
+        return await self._saved_password(profile)
+
     async def _saved_password(self, profile: Profile) -> str | None:
         if self.passwords is None or not self.passwords.available:
             return None
@@ -108,6 +113,9 @@ class ConnectFlow:
 
     def ask_certificate(self, question, answer) -> None:
         """On the GUI thread: show the certificate dialog; the connecting thread waits."""
+        if self.unattended:
+            answer.give(False)
+            return
         dialog = CertificateDialog.from_question(question, parent=self.window)
         dialog.finished.connect(lambda code: answer.give(code == 1))
         dialog.open()

@@ -43,8 +43,10 @@ from xapiman.gui.tasks_panel import TaskListModel, TaskPanel
 from xapiman.gui.tree import layout
 from xapiman.gui.tree.layout import TreeOptions
 from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
+from xapiman.gui.window_memory import WindowMemory
 from xapiman.i18n import translate
 from xapiman.pools.manager import PoolManager
+from xapiman.settings import Settings
 
 CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
 VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
@@ -61,11 +63,14 @@ SERVER_MENU = ("host.maintenance_enter", "host.maintenance_exit", None, "host.re
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, manager: PoolManager, bridge: PoolBridge, passwords=None) -> None:
+    def __init__(self, manager: PoolManager, bridge: PoolBridge, passwords=None,
+                 settings: Settings | None = None, *, remember: bool = True) -> None:
+        """`remember`: restore the last run's window and keep this one's (False for a
+        screenshot run, which must look the same every time and change nothing)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("xapiman")
-        self.resize(1280, 760)
+        self.settings = settings if settings is not None else Settings().load()
         self.manager = manager
         self.bridge = bridge
         self.model = ResourceTreeModel(parent=self, load_slice=600)
@@ -92,6 +97,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self.binder.refresh)
         self._wire()
+        self.memory = WindowMemory(self, self.splitter, self.settings, enabled=remember)
+        self._restore_memory()
         self.statusBar().showMessage("Ready")
 
     # -- layout -----------------------------------------------------------------------------
@@ -364,8 +371,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self._select_root_if_nothing(name))
 
     def _select_root_if_nothing(self, name: str) -> None:
+        if self.tree.selectionModel().hasSelection():
+            return
+        remembered_conn, cls, uuid = self.memory.selection()
+        if self.restore_selection and remembered_conn == name and uuid:
+            conn = self.manager.get(name)
+            ref = conn.cache.ref_of_uuid(cls, uuid) if conn is not None else None
+            if ref and self.select(name, ref):
+                return
         index = self.filter.mapFromSource(self.model.find(name, ""))
-        if index.isValid() and not self.tree.selectionModel().hasSelection():
+        if index.isValid():
             self.tree.setCurrentIndex(index)
 
     def reconnect_all(self) -> None:
@@ -404,6 +419,18 @@ class MainWindow(QMainWindow):
         self._current = keys[0] if keys else None
         self._show_pages()
         self.binder.refresh()
+        self._remember_selection()
+
+    def _remember_selection(self) -> None:
+        if self._current is None:
+            return
+        name, _kind, ref = self._current
+        conn = self.manager.get(name)
+        if conn is None:
+            return
+        record = conn.cache.get(ref) if ref else None
+        cls = conn.cache.class_of(ref) if ref else ""
+        self.memory.save_selection(name, cls or "", str((record or {}).get("uuid", "")))
 
     def _show_pages(self) -> None:
         current_title = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
@@ -460,14 +487,23 @@ class MainWindow(QMainWindow):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return True
 
-    def select_by_name(self, name: str) -> bool:
-        for conn_name in self.model.connection_ids():
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def select_by_name(self, name: str, prefer: str | None = None) -> bool:
+        """Select the object with this name or uuid (in connection `prefer` first)."""
+        names = self.model.connection_ids()
+        if prefer in names:
+            names.remove(prefer)
+            names.insert(0, prefer)
+        for conn_name in names:
             conn = self.manager.get(conn_name)
             if conn is None:
                 continue
             for cls in ("vm", "host", "sr", "network", "pool"):
                 for ref, rec in conn.cache.records(cls).items():
-                    if rec.get("name_label") == name and self.select(conn_name, ref):
+                    if name in (rec.get("name_label"), rec.get("uuid")) and (
+                            self.select(conn_name, ref)):
                         return True
             if self.model.pool_title(self.model.entry(conn_name)) == name:
                 return self.select(conn_name, "")
@@ -536,7 +572,11 @@ class MainWindow(QMainWindow):
 
     def _apply_toggles(self) -> None:
         view = next(k for k, a in self.view_actions.items() if a.isChecked())
-        options = TreeOptions(view=view, **{k: a.isChecked() for k, a in self.toggles.items()})
+        toggles = {k: a.isChecked() for k, a in self.toggles.items()}
+        self.memory.save_tree(view, toggles)
+        options = TreeOptions(view=view, **toggles)
+        if options == self.model.options:
+            return
         self.model.set_options(options)
         for name in self.model.connection_ids():
             self._on_loaded(name)
@@ -547,8 +587,22 @@ class MainWindow(QMainWindow):
         self.banner.show_message(text, details)
         self.statusBar().showMessage(text, 10000)
 
+    def _restore_memory(self) -> None:
+        """The layout, tree view and toggles of the last run (the selection once loaded)."""
+        self.restore_selection = True
+        self.memory.restore_layout()
+        for attr, on in self.memory.toggles().items():
+            if attr in self.toggles:
+                self.toggles[attr].blockSignals(True)
+                self.toggles[attr].setChecked(on)
+                self.toggles[attr].blockSignals(False)
+        view = self.memory.view(layout.INFRASTRUCTURE)
+        self.set_view(view if view in VIEW_NAMES else layout.INFRASTRUCTURE)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.metrics.close()
+        self.memory.save_layout()
+        self.settings.flush()
         # log out of every pool, but never let an unreachable one hold the window open
         closing = threading.Thread(target=self.manager.close_all, name="close pools",
                                    daemon=True)
