@@ -27,7 +27,17 @@ def cli(pool, *args: str, env: dict | None = None, stdin: str | None = None,
 
 
 @pytest.fixture(scope="module")
-def pool():
+def shared_pool():
+    with running_pool(hosts=2, vms=20, tls=True) as p:
+        yield p
+
+
+@pytest.fixture
+def pool(request):
+    """The module's pool, or one of its own for a test marked `changes_pool`."""
+    if request.node.get_closest_marker("changes_pool") is None:
+        yield request.getfixturevalue("shared_pool")
+        return
     with running_pool(hosts=2, vms=20, tls=True) as p:
         yield p
 
@@ -73,6 +83,7 @@ def on_shared_storage(pool, vm) -> bool:
     return True
 
 
+@pytest.mark.changes_pool
 def test_start_snapshot_migrate_shutdown(pool):
     ref, vm = next((r, v) for r, v in real_vms(pool, "Halted").items()
                    if on_shared_storage(pool, v))
@@ -105,6 +116,7 @@ def test_errors_are_one_readable_line(pool):
     assert result.returncode == 1 and "no VM named" in result.stderr
 
 
+@pytest.mark.changes_pool
 def test_ambiguous_names_list_the_matches(pool):
     refs = list(real_vms(pool, "Halted"))[:2]
     for ref in refs:
@@ -115,6 +127,7 @@ def test_ambiguous_names_list_the_matches(pool):
         assert pool.db.get(ref)["uuid"] in result.stderr
 
 
+@pytest.mark.changes_pool
 def test_destructive_needs_yes_without_a_terminal(pool):
     ref, vm = next(iter(real_vms(pool, "Halted").items()))
     clone = cli(pool, "vm", "clone", vm["uuid"], "--name", "to-delete")
@@ -126,6 +139,7 @@ def test_destructive_needs_yes_without_a_terminal(pool):
     assert not [r for r, v in pool.db.all("VM").items() if v["name_label"] == "to-delete"]
 
 
+@pytest.mark.changes_pool
 def test_no_wait_prints_the_task(pool):
     ref, vm = next(iter(real_vms(pool, "Halted").items()))
     result = cli(pool, "vm", "start", vm["uuid"], "--no-wait")

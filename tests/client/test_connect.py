@@ -69,6 +69,22 @@ def test_connect_reports_states_and_close_logs_out(pool, connections) -> None:
         conn.call("pool.get_all")
 
 
+def test_a_call_already_under_way_when_the_connection_closes_does_not_log_in_again(
+        pool, connections) -> None:
+    """The session layer below the connection's state check: once logged out, a call (the
+    task reaper's, say, which passed that check just before close()) is refused instead of
+    opening a new session on the server."""
+    conn = connections(pool.url, pool.user, pool.password)
+    conn.connect(timeout=10)
+    session = conn._session
+    conn.close()
+    sessions = set(pool.db.all("session"))
+    with pytest.raises(NotConnected):
+        session.call("pool.get_all", [])
+    assert set(pool.db.all("session")) == sessions
+    assert session.ref is None
+
+
 def test_supporter_url_is_redirected_to_the_coordinator(pool, connections) -> None:
     names = dict(pool.host_urls())
     supporter = next(url for url in names.values() if url != pool.url)

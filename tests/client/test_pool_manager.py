@@ -26,8 +26,9 @@ def tls_pool() -> Iterator[RunningPool]:
         yield p
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def http_pool() -> Iterator[RunningPool]:
+    """A plain-HTTP pool of the test's own (tests rename its objects)."""
     with running_pool(hosts=2, vms=6, seed=2) as p:
         yield p
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pytest
 import qasync
 from keyring.backends import fail
-from PyQt6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PyQt6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
+from PyQt6.QtTest import QAbstractItemModelTester
 from PyQt6.QtWidgets import QApplication, QDialog, QWidget
 
 from xapiman.gui.bridge import PoolBridge
@@ -198,6 +199,8 @@ def app_fixture(qtbot, gui_loop, tmp_path) -> Iterator[App]:
                           share_interpreter=True)
     bridge.attach(manager)
     window = MainWindow(manager, bridge, passwords)
+    for model in (window.model, window.filter, window.tasks):
+        attach_model_tester(model)  # before anything changes them
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
@@ -210,6 +213,16 @@ def app_fixture(qtbot, gui_loop, tmp_path) -> Iterator[App]:
         window.close()  # closes every connection (MainWindow.closeEvent)
         manager.close_all()
         window.deleteLater()
+
+
+def attach_model_tester(model: QAbstractItemModel) -> QAbstractItemModelTester:
+    """Qt's model tester, checking `model` after every change for as long as it lives.
+
+    Attach it before the model changes. A broken rule is a Qt warning, which fails the test
+    (qt_log_level_fail).
+    """
+    return QAbstractItemModelTester(
+        model, QAbstractItemModelTester.FailureReportingMode.Warning, model)
 
 
 # -- dialogs ---------------------------------------------------------------------------------

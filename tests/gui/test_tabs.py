@@ -3,8 +3,10 @@ actions they start, and pictures of the main ones (artifacts/tab-*.png)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from PyQt6.QtWidgets import QLabel
@@ -24,7 +26,7 @@ from xapiman.gui.tabs.vm_network import VmNetworkPage, addresses_by_device
 from xapiman.gui.tabs.vm_resources import MemoryPage, VcpusPage
 from xapiman.gui.tabs.vm_snapshots import NOW, SnapshotsPage
 from xapiman.gui.tabs.vm_storage import VmStoragePage
-from xapiman.sim.testing import running_pool
+from xapiman.sim.testing import RunningPool, running_pool
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.connection import Connection
 
@@ -65,8 +67,8 @@ class Changes:
             return list(self.seen)
 
 
-@pytest.fixture(scope="module")
-def pool():
+@contextlib.contextmanager
+def connected_pool() -> Iterator[tuple[RunningPool, Connection]]:
     with running_pool(2, 20) as p:
         conn = Connection(p.url, p.user, p.password)
         conn.connect(30)
@@ -74,6 +76,22 @@ def pool():
             yield p, conn
         finally:
             conn.close()
+
+
+@pytest.fixture(scope="module")
+def shared_pool() -> Iterator[tuple[RunningPool, Connection]]:
+    with connected_pool() as pool_and_conn:
+        yield pool_and_conn
+
+
+@pytest.fixture
+def pool(request) -> Iterator[tuple[RunningPool, Connection]]:
+    """The module's pool, or one of its own for a test marked `changes_pool`."""
+    if request.node.get_closest_marker("changes_pool") is None:
+        yield request.getfixturevalue("shared_pool")
+        return
+    with connected_pool() as pool_and_conn:
+        yield pool_and_conn
 
 
 @pytest.fixture
@@ -123,6 +141,7 @@ def test_pages_for_each_kind() -> None:
     assert titles["snapshot"] == ["General", "Storage", "Networking"]
 
 
+@pytest.mark.changes_pool
 def test_vm_general_shows_the_record_and_follows_it(qtbot, pool, ctx, artifacts_dir) -> None:
     p, conn = pool
     vm = find_vm(p.db, lambda r: r["power_state"] == "Running" and r["guest_metrics"] != NULL)
@@ -154,6 +173,7 @@ def test_vm_general_shows_the_record_and_follows_it(qtbot, pool, ctx, artifacts_
     assert ctx.recorder.calls == [("object.rename", [vm])]
 
 
+@pytest.mark.changes_pool
 def test_vm_general_ignores_other_vms(qtbot, pool, ctx) -> None:
     p, conn = pool
     vm = find_vm(p.db, lambda r: r["power_state"] == "Halted")
@@ -186,6 +206,7 @@ def test_memory_and_vcpus_pages(qtbot, pool, ctx) -> None:
     assert ctx.recorder.calls == [("vm.set_memory", [vm])]
 
 
+@pytest.mark.changes_pool
 def test_vm_storage_lists_disks_and_the_dvd_drive(qtbot, pool, ctx, artifacts_dir) -> None:
     p, conn = pool
     db = p.db
@@ -251,6 +272,7 @@ def test_addresses_by_device_orders_ipv4_first() -> None:
     assert found == {"0": ["10.0.0.5", "192.168.1.2", "fe80::1"], "1": ["172.16.0.1"]}
 
 
+@pytest.mark.changes_pool
 def test_snapshots_tree_and_buttons(qtbot, pool, ctx, artifacts_dir) -> None:
     p, conn = pool
     db = p.db
@@ -292,6 +314,7 @@ def test_snapshots_tree_and_buttons(qtbot, pool, ctx, artifacts_dir) -> None:
     assert page.items[newest].isSelected()  # the selection survives the new row
 
 
+@pytest.mark.changes_pool
 def test_alerts_of_a_vm_newest_first(qtbot, pool, ctx) -> None:
     p, conn = pool
     db = p.db
@@ -434,6 +457,7 @@ def test_sr_general_and_disks(qtbot, pool, ctx, artifacts_dir) -> None:
     assert rows[used][4] == ", ".join(sorted(vm_names))
 
 
+@pytest.mark.changes_pool
 def test_pool_general_and_summary(qtbot, pool, ctx, artifacts_dir) -> None:
     p, conn = pool
     db = p.db

@@ -291,8 +291,8 @@ def test_supporter_answers_host_is_slave(pool):
 
 
 def test_python_xmlrpc_client_without_the_xenapi_package(pool):
-    proxy = xmlrpc.client.ServerProxy(pool.url)
-    answer = proxy.session.login_with_password(pool.user, pool.password)
-    assert answer["Status"] == "Success"
-    answer = proxy.VM.get_all(answer["Value"])
+    with xmlrpc.client.ServerProxy(pool.url) as proxy:
+        answer = proxy.session.login_with_password(pool.user, pool.password)
+        assert answer["Status"] == "Success"
+        answer = proxy.VM.get_all(answer["Value"])
     assert answer["Status"] == "Success" and len(answer["Value"]) == len(pool.db.all("VM"))

@@ -33,6 +33,7 @@ class Sim:
     password: str = ""
     fingerprint: str | None = None
     hosts: list[tuple[str, str]] | None = None
+    stderr: str = ""  # what it wrote to stderr, once stopped
 
     def next_line(self, timeout: float = 30.0) -> str:
         try:
@@ -58,6 +59,9 @@ class Sim:
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+                self.proc.wait()
+            with self.proc.stderr:
+                self.stderr = self.proc.stderr.read()
 
 
 def launch(*args: str) -> Sim:
@@ -66,8 +70,9 @@ def launch(*args: str) -> Sim:
     lines: queue.Queue = queue.Queue()
 
     def pump() -> None:
-        for line in proc.stdout:
-            lines.put(line.rstrip("\n"))
+        with proc.stdout:
+            for line in proc.stdout:
+                lines.put(line.rstrip("\n"))
         lines.put(None)
 
     threading.Thread(target=pump, daemon=True).start()
@@ -146,7 +151,7 @@ def test_interrupt_exits_cleanly():
     sim = start("--no-tls", "--hosts", "1", "--vms", "2", host_count=1)
     assert sim.fingerprint is None and sim.url.startswith("http://")
     assert sim.stop(signal.SIGINT) == 0
-    assert "Traceback" not in sim.proc.stderr.read()
+    assert "Traceback" not in sim.stderr
 
 
 def test_a_chosen_port():

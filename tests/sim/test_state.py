@@ -182,7 +182,8 @@ def test_a_renamed_vm_survives_a_restart(tmp_path):
         old_session = s._session
         saver.stop()
     with running_pool(db=load_state(path)) as p:
-        answer = xmlrpc.client.ServerProxy(p.url).VM.get_name_label(old_session, vm)
+        with xmlrpc.client.ServerProxy(p.url) as proxy:
+            answer = proxy.VM.get_name_label(old_session, vm)
         assert answer["ErrorDescription"] == ["SESSION_INVALID", old_session]  # died with the process
         s = XenAPI.Session(p.url)
         s.xenapi.login_with_password(p.user, p.password, "2.21", "xapiman-tests")

@@ -37,6 +37,26 @@ class Relay:
         self.thread.join(TIMEOUT)
         return not self.thread.is_alive()
 
+    def close(self) -> None:
+        """The test's end of the pair goes; the relay notices and ends."""
+        self.client.sock.close()
+        self.thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def relay_to() -> Iterator[object]:
+    """relay_to(target) -> a Relay, closed after the test."""
+    made: list[Relay] = []
+
+    def make(target: tuple) -> Relay:
+        relay = Relay(target)
+        made.append(relay)
+        return relay
+
+    yield make
+    for relay in made:
+        relay.close()
+
 
 @pytest.fixture
 def rfb_listener() -> Iterator[tuple[ConsoleScreen, tuple[str, int], list[threading.Thread]]]:
@@ -70,9 +90,9 @@ def rfb_listener() -> Iterator[tuple[ConsoleScreen, tuple[str, int], list[thread
         listener.close()
 
 
-def test_relay_to_the_simulated_server_over_tcp(rfb_listener) -> None:
+def test_relay_to_the_simulated_server_over_tcp(rfb_listener, relay_to) -> None:
     screen, (host, port), threads = rfb_listener
-    relay = Relay(("tcp", host, port))
+    relay = relay_to(("tcp", host, port))
     client = relay.client
     assert client.handshake("3.8") == b"RFB 003.008\n"
     assert (client.width, client.height, client.name) == (720, 400, "proxied-vm")
@@ -109,26 +129,26 @@ def test_relay_from_a_tls_client_passes_batched_messages(tmp_path, rfb_listener)
     assert not thread.is_alive()
 
 
-def test_relay_ends_when_the_server_closes(rfb_listener) -> None:
+def test_relay_ends_when_the_server_closes(rfb_listener, relay_to) -> None:
     _, (host, port), threads = rfb_listener
-    relay = Relay(("tcp", host, port))
+    relay = relay_to(("tcp", host, port))
     relay.client.recv(12)
     relay.client.sock.sendall(b"RFB 009.009\n")  # the server refuses and closes
     relay.client.assert_closed()
     assert relay.ended()
 
 
-def test_stop_ends_the_relay(rfb_listener) -> None:
+def test_stop_ends_the_relay(rfb_listener, relay_to) -> None:
     _, (host, port), _ = rfb_listener
-    relay = Relay(("tcp", host, port))
+    relay = relay_to(("tcp", host, port))
     relay.client.recv(12)
     relay.stop.set()
     assert relay.ended()
     relay.client.assert_closed()
 
 
-def test_unreachable_target_closes_the_client(tmp_path: Path) -> None:
-    relay = Relay(("unix", str(tmp_path / "nobody-listens.sock")))
+def test_unreachable_target_closes_the_client(tmp_path: Path, relay_to) -> None:
+    relay = relay_to(("unix", str(tmp_path / "nobody-listens.sock")))
     assert relay.ended() and relay.result == [False]
     relay.client.assert_closed()
     with pytest.raises(ValueError):
@@ -163,8 +183,8 @@ def qemu_vnc_socket(tmp_path: Path) -> Iterator[str]:
             process.stderr.close()
 
 
-def test_relay_to_qemu_over_its_unix_socket(qemu_vnc_socket: str) -> None:
-    relay = Relay(("unix", qemu_vnc_socket))
+def test_relay_to_qemu_over_its_unix_socket(qemu_vnc_socket: str, relay_to) -> None:
+    relay = relay_to(("unix", qemu_vnc_socket))
     client = relay.client
     assert client.handshake("3.8") == b"RFB 003.008\n"
     assert 320 <= client.width <= 4096 and 200 <= client.height <= 4096  # 720x400 text mode

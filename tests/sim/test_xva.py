@@ -85,6 +85,8 @@ def exported():
         s = XenAPI.Session(p.url)
         s.xenapi.login_with_password(p.user, p.password)
         status, _h, data = export_xva(p.url, s._session, halted_vm(p.db))
+        s.xenapi.session.logout()
+        s("close")()
         assert status == 200
         yield data
 

@@ -49,6 +49,11 @@ class ActionBinder(QObject):
     def __getitem__(self, action_id: str) -> QAction:
         return self.qactions[action_id]
 
+    @property
+    def busy(self) -> bool:
+        """Whether an action started here is still running (asking, or starting its tasks)."""
+        return bool(self._running)
+
     def refresh(self) -> None:
         """Enable each action from the current selection (cheap: records already cached)."""
         targets = self._selection()

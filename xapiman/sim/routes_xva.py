@@ -195,7 +195,7 @@ class BodyReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         want = min(len(buffer), self.left)
         if want <= 0:
             return 0

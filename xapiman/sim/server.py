@@ -45,7 +45,7 @@ class HostServer(ThreadingHTTPServer):
         scheme = "https" if self.tls else "http"
         return f"{scheme}://{self.server_address[0]}:{self.port}"
 
-    def get_request(self):  # type: ignore[override]
+    def get_request(self):
         sock, addr = super().get_request()
         # headers and body go out in two writes: without this, Nagle's algorithm and the
         # client's delayed ACK hold every answer back by about 40 ms

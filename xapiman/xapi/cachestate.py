@@ -101,9 +101,9 @@ class CacheState:
                 copied.add(cls)
             table = tables[cls]
             if ref not in first_seen:
-                first_seen[ref] = (cls, table.get(ref))  # type: ignore[arg-type]
+                first_seen[ref] = (cls, table.get(ref))
             if event["operation"] == "del":
-                table.pop(ref, None)  # type: ignore[arg-type]
+                table.pop(ref, None)
             else:
                 snapshot = event.get("snapshot")
                 if isinstance(snapshot, dict):
@@ -178,7 +178,7 @@ _LOWER: dict[str, str] = {}
 
 def _lower(name: object) -> str:
     """xapi's class names in events are lower case already; normalise once per spelling."""
-    lower = _LOWER.get(name)  # type: ignore[arg-type]
+    lower = _LOWER.get(name)
     if lower is None:
         lower = _LOWER[name] = str(name).lower()  # type: ignore[index]
     return lower
@@ -201,7 +201,7 @@ def build_state(events: Iterable[Mapping[str, object]]) -> CacheState:
         if isinstance(snapshot, dict):
             table[event["ref"]] = snapshot  # type: ignore[index]
         elif event["operation"] == "del":
-            table.pop(event["ref"], None)  # type: ignore[arg-type]
+            table.pop(event["ref"], None)
     indexes: dict[tuple[str, str], Index] = {}
     for cls, name in INDEXED:
         table = tables.get(cls)  # type: ignore[assignment]

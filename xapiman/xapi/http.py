@@ -102,6 +102,7 @@ class HttpChannel:
         address = self.endpoint.address
         limit = self.read_timeout if timeout is None else timeout
         self._cut_at_deadline = False
+        conn: http.client.HTTPConnection | None = None
         with deadlines.guarded(self._cut) as deadline:
             try:
                 if deadline is not None:
@@ -115,13 +116,18 @@ class HttpChannel:
                     response = conn.getresponse()
                     data = self._body(response)
             except BaseException as exc:
-                self.close()  # the connection's state is unknown now
+                # the connection's state is unknown now (the one this post used, even when
+                # a close() from another thread took it away meanwhile)
+                if conn is not None:
+                    self._discard(conn)
+                self.close()
                 if deadline is not None and (self._cut_at_deadline or (
                         isinstance(exc, TransportError) and deadline.expired)):
                     raise deadline.error(address) from exc
                 raise
-        if response.will_close:
-            self.close()
+        if response.will_close or self._conn is not conn:
+            assert conn is not None
+            self._discard(conn)  # closed meanwhile (or by the server): do not keep it
         content = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         return (HttpAnswer(response.status, response.reason, content, data),
                 response.getheader("Location"))
@@ -164,6 +170,14 @@ class HttpChannel:
             with contextlib.suppress(OSError):
                 conn.close()
 
+    def _discard(self, conn: http.client.HTTPConnection) -> None:
+        """Close `conn`, which a post used, whether or not it is still the current one (a
+        close() from another thread meanwhile leaves it to the post)."""
+        if self._conn is conn:
+            self._conn = None
+        with contextlib.suppress(OSError):
+            conn.close()
+
     @property
     def aborted(self) -> bool:
         return self._aborted.is_set()
@@ -184,6 +198,7 @@ class HttpChannel:
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._aborted.is_set():
+            self.close()
             raise ConnectionLost("the connection was closed", self.endpoint.address)
         conn = self._conn
         if conn is not None and conn.sock is not None and not _dropped(conn.sock):

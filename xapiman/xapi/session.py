@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     HostIsSlave,
+    NotConnected,
     RedirectLoop,
     SessionAuthenticationFailed,
     SessionInvalid,
@@ -251,8 +252,8 @@ class PoolSession:
 
     def _call_once(self, method: str, args: Sequence[object], timeout: float | None) -> object:
         ref = self.ref
-        if ref is None:
-            raise SessionInvalid("SESSION_INVALID", ["not logged in"])
+        if ref is None:  # logged out (closed): a call must not log in again
+            raise NotConnected("not logged in (the connection was closed)")
         transport, generation = self.pool.acquire()
         healthy = False
         try:

@@ -21,7 +21,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 class SortItem(QTreeWidgetItem):
     """A list row that sorts by the value kept in SORT_ROLE (sizes as numbers ...)."""
 
-    def __lt__(self, other: QTreeWidgetItem) -> bool:  # type: ignore[override]
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
         tree = self.treeWidget()
         column = tree.sortColumn() if tree is not None else 0
         mine, theirs = self.data(column, SORT_ROLE), other.data(column, SORT_ROLE)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xapiman.xapi.records.base import as_int
+
 NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 
@@ -12,13 +14,6 @@ GiB = 1024**3
 class Description:
     state: str
     tooltip: str
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
 
 
 def vm_ips(record: dict, cache) -> list[str]:
@@ -63,8 +58,8 @@ def describe(kind: str, record: dict, cache) -> Description:
         text = {"offline": "Not reachable", "disabled": "Maintenance mode"}.get(state, "Enabled")
         return Description(state, f"{name}\n{record.get('address', '')}\n{text}")
     if kind == "sr":
-        size = _int(record.get("physical_size"))
-        used = _int(record.get("physical_utilisation"))
+        size = as_int(record.get("physical_size"))
+        used = as_int(record.get("physical_utilisation"))
         state = "shared" if record.get("shared") else ""
         text = f"{name}\n{record.get('type', '')}{', shared' if state else ''}"
         if size:
