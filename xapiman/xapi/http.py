@@ -134,6 +134,14 @@ class HttpChannel:
 
     def _body(self, response: http.client.HTTPResponse) -> bytes:
         """The whole body, refused once it is known to exceed `max_answer`."""
+        try:
+            return self._read_body(response)
+        except BaseException:
+            # an answer that ends the connection owns the socket: close it with the answer
+            response.close()
+            raise
+
+    def _read_body(self, response: http.client.HTTPResponse) -> bytes:
         length = response.length
         if length is not None:
             if length > self.max_answer:
