@@ -179,7 +179,7 @@ def test_serving_a_database_dump(shared_dir):
     finally:
         assert sim.stop() == 0
     # the dump's VM protection policies are a class XAPI removed: said once, at start
-    warnings = sim.proc.stderr.read().splitlines()
+    warnings = sim.stderr.splitlines()
     assert [w for w in warnings if "not served" in w] == [
         "xapiman-sim: Cowley-db.xml: not served: VMPP (2 rows: loaded, but XAPI removed the "
         "class: its calls answer MESSAGE_REMOVED)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -117,8 +118,7 @@ def fetch_certificate(host: str, port: int, timeout: float = 10.0) -> Certificat
     try:
         with socket.create_connection((host, port), timeout=timeout) as raw, \
                 deadlines.guarded(lambda: _shut(raw)):
-            with probe_context().wrap_socket(raw, server_hostname=host) as sock:
-                der = sock.getpeercert(binary_form=True)
+            der = _handshake_certificate(raw, host)
     except TransportError:
         raise
     except OSError as exc:
@@ -128,6 +128,35 @@ def fetch_certificate(host: str, port: int, timeout: float = 10.0) -> Certificat
     if not der:
         raise TlsError("the server sent no certificate", address)
     return CertificateInfo.from_der(der)
+
+
+def _handshake_certificate(raw: socket.socket, host: str) -> bytes | None:
+    """The server's certificate (DER) from a TLS handshake over `raw`.
+
+    The handshake runs over memory buffers rather than a wrapped socket: `raw` stays the
+    caller's to close whatever happens (a socket wrapped while the peer is already going
+    can fail before it is handed back, and nobody could close it).
+    """
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = probe_context().wrap_bio(incoming, outgoing, server_hostname=host)
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            pending = outgoing.read()
+            if pending:
+                raw.sendall(pending)
+            received = raw.recv(65536)
+            if not received:
+                raise ConnectionResetError("the server closed the connection during the TLS "
+                                           "handshake") from None
+            incoming.write(received)
+    pending = outgoing.read()
+    if pending:
+        with contextlib.suppress(OSError):
+            raw.sendall(pending)  # the end of our handshake, for a server that waits for it
+    return tls.getpeercert(binary_form=True)
 
 
 def _shut(sock: socket.socket) -> None:
