@@ -530,8 +530,3 @@ class ResourceTreeModel(QAbstractItemModel):
     def object_count(self) -> int:
         return sum(len(e.placed) for e in self._conns.values())
 
-    def settled(self) -> bool:
-        """Whether every connection with a pool has its objects placed (none still loading)."""
-        entries = [e for e in self._conns.values() if e.cache is not None]
-        return bool(entries) and all(e.placed and not e.loading for e in entries)
-
