@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import math
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -65,10 +67,10 @@ def test_both_forms_of_one_answer_agree(pool):
     """The simulator's JSON and XML answers for the same rows give the same columns."""
     host = next(iter(pool.db.all("host").values()))
     parts = urlsplit(pool.url)
-    session = _login(pool)
-    path = f"/rrd_updates?session_id={session}&start=-60&host=true&cf=AVERAGE&interval=5"
-    as_xml = parse_updates(_get(parts, path))
-    as_json = parse_updates(_get(parts, path + "&json"))
+    with _login(pool) as session:
+        path = f"/rrd_updates?session_id={session}&start=-60&host=true&cf=AVERAGE&interval=5"
+        as_xml = parse_updates(_get(parts, path))
+        as_json = parse_updates(_get(parts, path + "&json"))
     assert as_json.columns == as_xml.columns
     assert host["uuid"] in {c.uuid for c in as_json.columns if c}
     assert np.array_equal(as_json.times, as_xml.times)
@@ -103,7 +105,8 @@ def test_unknown_legend_entries_are_skipped_not_fatal():
 
 def test_a_whole_rrd_dump_from_the_simulator(pool):
     parts = urlsplit(pool.url)
-    dump = parse_dump(_get(parts, f"/host_rrd?session_id={_login(pool)}"))
+    with _login(pool) as session:
+        dump = parse_dump(_get(parts, f"/host_rrd?session_id={session}"))
     assert dump.step == 5
     assert {"cpu0", "cpu_avg", "memory_total_kib", "pif_aggr_rx"} <= set(dump.names)
     steps = [(a.step, len(a.times)) for a in dump.archives]
@@ -182,12 +185,18 @@ def test_the_store_keeps_details_only_for_watched_objects():
     assert store.ingest(doc) == set()  # nothing new
 
 
-def _login(pool) -> str:
+@contextlib.contextmanager
+def _login(pool) -> Iterator[str]:
+    """A session id for the side channels; logged out and closed afterwards."""
     import XenAPI
 
     session = XenAPI.Session(pool.url)
     session.xenapi.login_with_password(pool.user, pool.password, "2.21", "xapiman-tests")
-    return session._session
+    try:
+        yield session._session
+    finally:
+        session.xenapi.session.logout()
+        session("close")()
 
 
 def _get(parts, path: str) -> bytes:
