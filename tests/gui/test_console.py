@@ -353,3 +353,33 @@ def test_several_consoles_in_their_own_windows(qtbot, pool, open_page) -> None:
         qtbot.waitExposed(window)
     assert all(session.running for session in sessions)
     assert {w.panel.session for w in windows} == set(sessions)
+
+
+def test_keyboard_capture_is_released_with_ctrl_alt(qtbot, pool, open_page) -> None:
+    from PyQt6.QtCore import Qt
+
+    p, _conn = pool
+    page = open_page(VmConsolePage, running_vm(p, nth=7))
+    panel = page.panel
+    qtbot.waitUntil(lambda: connected(panel), timeout=WAIT_MS)
+    qtbot.mouseClick(panel.view, qtbot_left())
+    assert panel.view.grabbed and panel.grab_hint.isVisible()
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    qtbot.keyPress(panel.view, Qt.Key.Key_Alt, both)
+    assert not panel.view.grabbed and not panel.grab_hint.isVisible()
+
+
+def test_the_guests_pointer_shape(qtbot) -> None:
+    from xapiman.gui.console.view import ConsoleView
+    from xapiman.rfb import CursorShape
+
+    view = ConsoleView()
+    qtbot.addWidget(view)
+    argb = np.zeros((12, 10), np.uint32)
+    argb[2:6, 3:5] = 0xFFFF0000
+    view.set_cursor_shape(CursorShape(argb, 3, 2))
+    cursor = view.cursor()
+    image = cursor.pixmap().toImage()
+    assert (image.width(), image.height()) == (10, 12)
+    assert (cursor.hotSpot().x(), cursor.hotSpot().y()) == (3, 2)
+    assert image.pixel(3, 2) == 0xFFFF0000 and image.pixel(0, 0) >> 24 == 0
