@@ -31,6 +31,8 @@ class Faults:
         cut_responses: the next N RPC answers stop half way and the connection closes.
         malformed_responses: the next N RPC answers are not XML-RPC / JSON-RPC.
         drop_event_from: the next N event.from calls lose their connection instead of answering.
+        cut_answers_to: method name ("Async.VM.start") -> how many of its next answers stop
+            half way (the call runs; its answer is lost).
     """
 
     sim: Simulator
@@ -39,6 +41,7 @@ class Faults:
     cut_responses: int = 0
     malformed_responses: int = 0
     drop_event_from: int = 0
+    cut_answers_to: dict[str, int] = field(default_factory=dict)
     _in_event_from: set[socket.socket] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -48,6 +51,17 @@ class Faults:
             value = getattr(self, name)
             if value > 0:
                 setattr(self, name, value - 1)
+                return True
+            return False
+
+    def cut_answer(self, method: str) -> bool:
+        """Whether the answer to this call is to be cut (uses up one count)."""
+        if self.take("cut_responses"):
+            return True
+        with self._lock:
+            left = self.cut_answers_to.get(method, 0)
+            if left > 0:
+                self.cut_answers_to[method] = left - 1
                 return True
             return False
 

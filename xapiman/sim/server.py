@@ -162,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:
             log.exception("%s failed", method)
             answer = xmlrpc.failure(["INTERNAL_ERROR", repr(exc)])
-        self._send_rpc(answer, "text/xml")
+        self._send_rpc(answer, "text/xml", method)
 
     def _jsonrpc(self, body: bytes) -> None:
         try:
@@ -180,13 +180,13 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:
             log.exception("%s failed", call.method)
             answer = jsonrpc.failure(call, ["INTERNAL_ERROR", repr(exc)])
-        self._send_rpc(answer, "application/json")
+        self._send_rpc(answer, "application/json", call.method)
 
-    def _send_rpc(self, answer: bytes, content_type: str) -> None:
+    def _send_rpc(self, answer: bytes, content_type: str, method: str) -> None:
         faults = self.server.sim.faults
         if faults.take("malformed_responses"):
             answer = b"<html><body>this is not what you asked for" + b"\x00\xff" * 8
-        cut = faults.take("cut_responses")
+        cut = faults.cut_answer(method)
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(answer)))

@@ -20,11 +20,14 @@ from xapiman.xapi.errors import (
     CertificateRejected,
     ConnectionRefused,
     NotConnected,
+    OutcomeUnknown,
     SessionAuthenticationFailed,
     Timeout,
+    TransportError,
     XapiClientError,
 )
 from xapiman.xapi.events import EventWatcher
+from xapiman.xapi.outcome import changes_things, may_have_run
 from xapiman.xapi.session import Credentials, PoolSession
 from xapiman.xapi.state import (
     ConnectionState,
@@ -262,24 +265,28 @@ class Connection:
         """`method(session, *args)` on the coordinator, e.g. `call("VM.get_record", vm)`.
 
         SESSION_INVALID is answered by logging in again and repeating the call once. A call
-        that fails in transit is not repeated (it may have run on the server).
+        that fails in transit is not repeated (it may have run on the server): for a call
+        that changes things, that failure is an OutcomeUnknown, which says so.
 
         Args:
             timeout: seconds for each read of the answer (default: timeouts.call).
 
         Raises:
-            XapiError: the server's Failure. TransportError: the exchange failed.
+            XapiError: the server's Failure. TransportError: the exchange failed
+                (OutcomeUnknown: after the request went out, for a call that changes things).
             NotConnected: closed, failed, or still reconnecting after `timeout`.
         """
         self._wait_usable(self.timeouts.call if timeout is None else timeout)
         try:
             return self._session.call(method, args, timeout)
-        except (ConnectionRefused, Timeout) as exc:
+        except TransportError as exc:
             watcher = self._watcher
             unreachable = isinstance(exc, ConnectionRefused) or (
                 isinstance(exc, Timeout) and exc.phase == "connect")
             if watcher is not None and unreachable:
                 watcher.poke()  # the coordinator may be gone: let the event thread check
+            if may_have_run(exc) and changes_things(method):
+                raise OutcomeUnknown(method, exc) from exc
             raise
 
     def call_async(self, method: str, *args: object, destroy: bool = True) -> TaskHandle:

@@ -19,6 +19,8 @@
     │   ├── MalformedResponse          the answer is not XML-RPC / JSON-RPC
     │   │   └── UnexpectedContentType  the answer has another content type (no JSON-RPC here)
     │   ├── AnswerTooLarge             the answer exceeds the size limit
+    │   └── OutcomeUnknown             a call that changes things failed in transit: it may
+    │                                  or may not have been applied
     │   └── TlsError                   the TLS handshake failed
     │       ├── CertificateRejected    a certificate nobody accepted (first use)
     │       └── CertificateChanged     not the pinned certificate
@@ -225,6 +227,22 @@ class AnswerTooLarge(TransportError):
         super().__init__(translate(
             "Errors", "{said}; answers are limited to {limit} bytes (raise the limit only for "
             "a pool this large)").format(said=said, limit=limit), address)
+
+
+class OutcomeUnknown(TransportError):
+    """A call that changes things failed after its request went out (cut answer, no answer
+    in time): the server may or may not have applied it.
+
+    Attributes:
+        method: the call ("VM.set_name_label"); cause: the transport error behind it.
+    """
+
+    def __init__(self, method: str, cause: TransportError) -> None:
+        self.method = method
+        self.cause = cause
+        super().__init__(translate(
+            "Errors", "{cause}; {method} may or may not have been applied on the server: check "
+            "before trying again").format(cause=cause, method=method))
 
 
 class TlsError(TransportError):

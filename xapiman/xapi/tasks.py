@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange
-from xapiman.xapi.errors import NotConnected, TaskLost, XapiClientError, XapiError
+from xapiman.xapi.errors import (
+    NotConnected,
+    OutcomeUnknown,
+    TaskLost,
+    XapiClientError,
+    XapiError,
+)
 from xapiman.xapi.listeners import Listeners
 from xapiman.xapi.records.activity import Task
 
@@ -17,6 +24,8 @@ log = logging.getLogger("xapiman.xapi.tasks")
 
 Caller = Callable[..., object]
 TaskListener = Callable[["TaskHandle"], None]
+
+FIND_LOST_TASK = 10.0  # seconds to wait for the task of an Async call whose answer was lost
 
 
 class TaskHandle:
@@ -131,10 +140,19 @@ class TaskTracker:
     def start(self, method: str, *args: object, destroy: bool = True) -> TaskHandle:
         """Call `Async.<method>(*args)` and follow its task.
 
+        When the answer is lost in transit (OutcomeUnknown), the task is looked for in the
+        event stream: a new task of that call that nobody follows yet is followed to the end.
+
         Raises:
             XapiError: the call was refused at once (the task was never created).
+            OutcomeUnknown: the answer was lost and no such task showed up.
         """
-        ref = str(self.call(f"Async.{method}", *args))
+        wire = f"Async.{method}"
+        known = set(self.cache.records("task"))
+        try:
+            ref = str(self.call(wire, *args))
+        except OutcomeUnknown as exc:
+            ref = self._started_task(wire, known, exc)
         handle = TaskHandle(self, ref, method)
         with self._lock:
             self._handles[ref] = (handle, destroy)
@@ -142,6 +160,22 @@ class TaskTracker:
         if record is not None:
             self._take(handle, record, destroy)
         return handle
+
+    def _started_task(self, wire: str, known: set[str], lost: OutcomeUnknown) -> str:
+        """The task a call whose answer was lost created: the one new task named `wire` that
+        nobody follows, once the event stream shows it; re-raises `lost` otherwise."""
+        deadline = time.monotonic() + FIND_LOST_TASK
+        while True:
+            with self._lock:
+                followed = set(self._handles)
+            new = [ref for ref, rec in self.cache.records("task").items()
+                   if rec.get("name_label") == wire and ref not in known and ref not in followed]
+            if len(new) == 1:
+                log.info("%s lost its answer; following its task %s", wire, new[0])
+                return new[0]
+            if len(new) > 1 or time.monotonic() > deadline:  # several: cannot tell which
+                raise lost
+            time.sleep(0.05)
 
     def follow(self, ref: str, method: str = "", destroy: bool = False) -> TaskHandle:
         """Follow a task someone else started (e.g. an HTTP transfer's task)."""
