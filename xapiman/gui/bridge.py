@@ -19,6 +19,7 @@ class PoolBridge(QObject):
         state_changed(name, StateChange): connecting, connected, reconnecting, failed ...
         cache_changed(name, CacheChange): one applied batch of a connection's cache.
         failed(name, exception): connecting gave up.
+        warning(name, text): something the user should know that did not stop the connection.
         certificate_question(question, Answer): a connection asks whether to trust a
             certificate; answer with `Answer.give(bool)` (the asking thread waits).
     """
@@ -28,6 +29,7 @@ class PoolBridge(QObject):
     state_changed = pyqtSignal(str, object)
     cache_changed = pyqtSignal(str, object)
     failed = pyqtSignal(str, object)
+    warning = pyqtSignal(str, str)
     certificate_question = pyqtSignal(object, object)
 
     def attach(self, manager: PoolManager) -> None:
@@ -36,6 +38,7 @@ class PoolBridge(QObject):
         manager.listen("state", lambda name, change: self.state_changed.emit(name, change))
         manager.listen("cache", lambda name, change: self.cache_changed.emit(name, change))
         manager.listen("failed", lambda name, exc: self.failed.emit(name, exc))
+        manager.listen("warning", lambda name, text: self.warning.emit(name, text))
 
     def ask_certificate(self, question: Any) -> bool:
         """Called on a connecting thread: ask on the GUI thread and wait for the answer."""

@@ -298,6 +298,7 @@ class MainWindow(QMainWindow):
         b.cache_changed.connect(self._on_cache)
         b.failed.connect(lambda name, exc: self.notify(f"{name}: could not connect: {exc}",
                                                        repr(exc)))
+        b.warning.connect(lambda name, text: self.notify(f"{name}: {text}"))
         b.certificate_question.connect(self.flow.ask_certificate)
         self.tree.selectionModel().selectionChanged.connect(self._on_selection)
         self.tree.customContextMenuRequested.connect(self._context_menu)

@@ -44,14 +44,15 @@ class PoolManager:
         self._connections: dict[str, Connection] = {}
         self._removers: dict[str, list[Callable[[], None]]] = {}
         self._listeners: dict[str, list[Listener]] = {"added": [], "removed": [], "state": [],
-                                                      "cache": [], "failed": []}
+                                                      "cache": [], "failed": [], "warning": []}
         self._lock = threading.RLock()
 
     # -- listeners --------------------------------------------------------------------------
 
     def listen(self, event: str, listener: Listener) -> None:
         """`event`: "added" (name, Connection), "removed" (name, None), "state" (name,
-        StateChange), "cache" (name, CacheChange), "failed" (name, exception)."""
+        StateChange), "cache" (name, CacheChange), "failed" (name, exception), "warning"
+        (name, sentence: e.g. a trusted certificate past its dates)."""
         self._listeners[event].append(listener)
 
     def _emit(self, event: str, name: str, value: Any) -> None:
@@ -78,7 +79,8 @@ class PoolManager:
         from xapiman.xapi.trust import CertificateTrust
 
         trust = CertificateTrust(pins, ask=self.ask_certificate,
-                                 on_pinned=lambda addr, fp: self._pinned(profile.name, addr, fp))
+                                 on_pinned=lambda addr, fp: self._pinned(profile.name, addr, fp),
+                                 warn=lambda text: self._emit("warning", profile.name, text))
         conn = self._factory(profile.url, profile.user, password, trust=trust,
                              members=profile.members, share_interpreter=self.share_interpreter)
         with self._lock:

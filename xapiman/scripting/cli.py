@@ -37,9 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     conn.add_argument("--password-file", metavar="F",
                       help="read the password from the first line of F")
     conn.add_argument("--fingerprint", metavar="SHA256",
-                      help="expect this server certificate (SHA-256, AB:CD:...); pins it")
+                      help="expect this server certificate (SHA-256, AB:CD:...) and pin it: in "
+                      "the profile, or with --url in the known_hosts file beside the profiles")
     conn.add_argument("--trust-on-first-use", action="store_true",
-                      help="accept and print a certificate seen for the first time")
+                      help="accept, print and pin a certificate seen for the first time; a "
+                      "changed certificate is still refused")
     conn.add_argument("--transport", choices=("auto", "jsonrpc", "xmlrpc"), default="auto",
                       help="wire protocol (default: JSON-RPC when the server has it)")
     conn.add_argument("--timeout", type=seconds, default=60.0, metavar="S",

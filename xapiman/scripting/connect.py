@@ -9,11 +9,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from xapiman.i18n import translate
+from xapiman.pools.known_hosts import KnownHosts
 from xapiman.pools.profiles import Profile, ProfileStore
 from xapiman.pools.secrets import PasswordStore
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.state import RetryPolicy
+from xapiman.xapi.tls import normalize_fingerprint
 from xapiman.xapi.trust import CertificateQuestion, CertificateTrust
 
 
@@ -65,7 +68,8 @@ def certificate_policy(args, *, pinned: str | None):
             return False
         if args.trust_on_first_use:
             print(f"trusting {question.address} certificate {fp} "
-                  f"(subject {question.certificate.subject})", file=sys.stderr)
+                  f"(subject {question.certificate.subject}); remembered for the next runs",
+                  file=sys.stderr)
             return True
         print(f"xapiman-cli: the certificate of {question.address} is not trusted yet: "
               f"SHA-256 {fp}; check it and run again with --fingerprint {fp} "
@@ -99,23 +103,34 @@ def open_connection(args) -> Opened:
     else:
         raise CliError("say where to connect: --profile NAME, or --url URL [--user USER]")
     password = password_for(args, profile)
-    address = Endpoint.parse(url).address
-    pins = {}
-    if profile is not None and profile.pinned_fingerprint:
-        pins[address] = profile.pinned_fingerprint
-    if args.fingerprint:
-        pins[address] = args.fingerprint
+    endpoint = Endpoint.parse(url)
+    address = endpoint.address
+    expected = normalize_fingerprint(args.fingerprint) if args.fingerprint else None
+    # what is trusted: --fingerprint (the server must show exactly that one), else the
+    # profile's pin, or for a bare address the known-hosts file's
+    known = KnownHosts() if profile is None and endpoint.tls else None
+    stored = profile.pinned_fingerprint if profile is not None else \
+        known.get(address) if known is not None else None
+    pins: dict[str, str] = {}
+    if expected or stored:
+        pins[address] = expected or stored  # type: ignore[assignment]
 
     def remember(addr: str, fp: str) -> None:
-        if profile is not None and addr == address:
-            try:
+        try:
+            if profile is not None and addr == address:
                 store.update(replace(profile, pinned_fingerprint=fp))
-            except Exception as exc:  # the connection works; say the pin was not kept
-                print(f"xapiman-cli: could not save the pinned certificate: {exc}",
-                      file=sys.stderr)
+            elif known is not None:
+                known.remember(addr, fp)
+        except Exception as exc:  # the connection works; say the pin was not kept
+            print(translate("Cli", "xapiman-cli: could not save the pinned certificate: "
+                            "{error}").format(error=exc), file=sys.stderr)
+
+    def warn(text: str) -> None:
+        print(translate("Cli", "xapiman-cli: warning: {text}").format(text=text),
+              file=sys.stderr)
 
     trust = CertificateTrust(pins, ask=certificate_policy(args, pinned=pins.get(address)),
-                             on_pinned=remember)
+                             on_pinned=remember, warn=warn)
     # a pool lost during the run gets the same patience as connecting to it
     retry = RetryPolicy(give_up_after=args.timeout)
     conn = Connection(url, user, password, transport=args.transport, trust=trust,
@@ -123,6 +138,8 @@ def open_connection(args) -> Opened:
     started = time.perf_counter()
     conn.connect(args.timeout)
     total = time.perf_counter() - started
+    if expected and expected != stored and endpoint.tls:
+        remember(address, expected)  # the server showed it: pin it, as --fingerprint says
     return Opened(conn, *_split_times(conn, total), profile)
 
 

@@ -177,6 +177,9 @@ def _probe_error(exc: OSError, address: str, timeout: float) -> TransportError:
     return NetworkError(f"cannot connect: {exc.strerror or exc}", address)
 
 
+_NO_CHECK_TIME = 0x200000  # OpenSSL's X509_V_FLAG_NO_CHECK_TIME (the ssl module has no name)
+
+
 def pinned_context(certificate: CertificateInfo | str | bytes) -> ssl.SSLContext:
     """A client context that trusts exactly the pinned certificate and nothing else.
 
@@ -196,7 +199,9 @@ def pinned_context(certificate: CertificateInfo | str | bytes) -> ssl.SSLContext
     context.check_hostname = False
     context.verify_mode = ssl.CERT_REQUIRED
     # The pin may be a leaf certificate signed by a CA: trust it alone, without its chain.
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    # Its dates are not checked: the pin is the trust (an expired pinned certificate connects,
+    # with a warning from CertificateTrust, as XenCenter does).
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | _NO_CHECK_TIME
     context.load_verify_locations(cadata=pem)
     return context
 

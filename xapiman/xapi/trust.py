@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import ssl
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from xapiman.i18n import translate
 from xapiman.xapi import deadline as deadlines
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import CertificateChanged, CertificateRejected, TlsError
@@ -58,13 +60,18 @@ class CertificateTrust:
         ask: called (on the connecting thread) with a CertificateQuestion; True accepts.
         on_pinned: called with (address, fingerprint) whenever a pin is added or replaced,
             so the caller can save it in its profile.
+        warn: told (in a sentence) about a trusted certificate outside its validity dates:
+            the pin is the trust, not the dates, so the connection goes ahead (as XenCenter
+            does), but the user should know.
     """
 
     def __init__(self, pins: Mapping[str, str] | None = None, *,
                  ask: CertificateCallback | None = None,
-                 on_pinned: PinListener | None = None) -> None:
+                 on_pinned: PinListener | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.ask = ask
         self.on_pinned = on_pinned
+        self.warn = warn
         self._pins = {addr: normalize_fingerprint(fp) for addr, fp in (pins or {}).items()}
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._lock = threading.RLock()
@@ -101,7 +108,29 @@ class CertificateTrust:
             cert = fetch_certificate(endpoint.host, endpoint.port, timeout)
             self._decide(address, cert)
             context = self._contexts[address] = pinned_context(cert)
-            return context
+        self._check_dates(address, cert)
+        return context
+
+    def _check_dates(self, address: str, cert: CertificateInfo) -> None:
+        if cert.valid_at():
+            return
+        now = datetime.datetime.now(datetime.UTC)
+        if cert.not_after < now:
+            text = translate(
+                "Certificates", "the certificate of {address} expired on {date}; it is the "
+                "trusted one, so the connection goes ahead: renew it on the server").format(
+                    address=address, date=f"{cert.not_after:%Y-%m-%d}")
+        else:
+            text = translate(
+                "Certificates", "the certificate of {address} is valid only from {date} (is "
+                "a clock wrong?); it is the trusted one, so the connection goes ahead").format(
+                    address=address, date=f"{cert.not_before:%Y-%m-%d %H:%M} UTC")
+        log.warning("%s", text)
+        if self.warn is not None:
+            try:
+                self.warn(text)
+            except Exception:
+                log.exception("the certificate warning listener failed")
 
     def check(self, endpoint: Endpoint, sock: ssl.SSLSocket) -> None:
         """After a handshake: the peer shows exactly the pinned certificate."""
