@@ -34,7 +34,8 @@ NAIVE_CLASSES = ("pool", "host", "host_metrics", "host_cpu", "VM", "VM_metrics",
 def start_sim(hosts: int, vms: int) -> tuple[subprocess.Popen, str]:
     exe = os.path.join(os.path.dirname(sys.executable), "xapiman-sim")
     proc = subprocess.Popen([exe, "--no-tls", "--hosts", str(hosts), "--vms", str(vms),
-                             "--speed", "0", "--port", "0"], stdout=subprocess.PIPE, text=True)
+                             "--speed", "0", "--port", "0", "--password", "xapiman"],
+                            stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if not line.startswith("xapiman-sim ready: "):
         proc.kill()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import secrets
 import signal
 import sys
 import threading
@@ -24,6 +26,14 @@ class BadInput(Exception):
 
 
 def check_arguments(args: argparse.Namespace) -> None:
+    """One line for what cannot be served; also settles the password (see `login_password`)."""
+    _check_numbers(args)
+    if args.advertise is not None:
+        check_advertised(args.advertise)
+    args.password = login_password(args)
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
     if args.hosts < 1:
         raise BadInput(f"--hosts must be at least 1, not {args.hosts}")
     if args.vms < 0:
@@ -34,6 +44,49 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise BadInput(f"--port must be between 0 and 65535, not {args.port}")
     if args.cert and not Path(args.cert).is_file():
         raise BadInput(f"--cert {args.cert}: no such file")
+
+
+def login_password(args: argparse.Namespace) -> str:
+    """--password, the first line of --password-file, or a new random password."""
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            raise BadInput(f"cannot read the password from {args.password_file}: {why}") from None
+        if not lines or not lines[0]:
+            raise BadInput(f"{args.password_file}: the first line (the password) is empty")
+        return lines[0]
+    if args.password is not None:
+        if not args.password:
+            raise BadInput("--password cannot be empty")
+        return args.password
+    return secrets.token_urlsafe(12)
+
+
+def check_advertised(address: str) -> None:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        if not address or any(c in address for c in "/:@ "):
+            raise BadInput(f"--advertise {address!r}: give an IP address or a host name") from None
+        return
+    if ip.is_unspecified:
+        raise BadInput(f"--advertise {address}: clients cannot connect to a wildcard address")
+
+
+def warn_plain_http(args: argparse.Namespace) -> None:
+    """Plain HTTP beyond loopback puts passwords and sessions on the network in clear."""
+    if args.tls:
+        return
+    try:
+        loopback = ipaddress.ip_address(args.bind).is_loopback
+    except ValueError:
+        loopback = args.bind == "localhost"
+    if not loopback:
+        print(f"xapiman-sim: warning: serving plain HTTP on {args.bind}: passwords and "
+              "sessions cross the network in clear (drop --no-tls to serve HTTPS)",
+              file=sys.stderr, flush=True)
 
 
 def _read(what: str, path: Path, load: Callable[[Path], Database]) -> Database:
@@ -59,7 +112,8 @@ def load_database(args: argparse.Namespace) -> Database:
 def make_simulator(args: argparse.Namespace, db: Database) -> Simulator:
     config = SimConfig(user=args.user, password=args.password, speed=args.speed)
     cert = Path(args.cert) if args.cert else None
-    sim = Simulator(db, config, use_tls=args.tls, cert=cert, bind=args.bind, port=args.port)
+    sim = Simulator(db, config, use_tls=args.tls, cert=cert, bind=args.bind, port=args.port,
+                    advertise=args.advertise)
     try:
         sim.start()
     except OSError as exc:
@@ -127,6 +181,7 @@ def serve_forever(args: argparse.Namespace) -> int:
         print(f"xapiman-sim: {exc}", file=sys.stderr)
         return 1
     try:
+        warn_plain_http(args)
         announce(sim)
         while not done.wait(0.5):
             pass

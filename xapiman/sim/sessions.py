@@ -16,8 +16,18 @@ if TYPE_CHECKING:
     from xapiman.sim.simulator import Simulator
 
 
+# xapi's limits (db_gc_util.ml): sessions of one originator, or of one user name for
+# sessions other than root's, and of root sessions that name no originator
+SESSIONS_PER_GROUP = 500
+SESSIONS_WITHOUT_ORIGINATOR = 400
+
+
 class Sessions:
-    """The simulator's sessions (records in the `session` table plus activity times)."""
+    """The simulator's sessions (records in the `session` table plus activity times).
+
+    Beyond xapi's limits, the least recently used session of the same group is destroyed
+    at the next login (its next call answers SESSION_INVALID), as xapi does.
+    """
 
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
@@ -51,7 +61,35 @@ class Sessions:
         if not fields["is_local_superuser"]:
             self.permissions[ref] = frozenset(fields["rbac_permissions"])  # type: ignore[arg-type]
         self.last_active[ref] = time.monotonic()
+        self._evict(uname, originator, bool(fields["is_local_superuser"]))
         return ref
+
+    def _evict(self, uname: str, originator: str, root: bool) -> None:
+        """Destroy the least recently used sessions of the group beyond its limit (root's
+        sessions are grouped by originator, the others by user name)."""
+        if root and not originator:
+            limit = SESSIONS_WITHOUT_ORIGINATOR
+
+            def same(rec: dict) -> bool:
+                return bool(rec.get("is_local_superuser")) and not rec.get("originator")
+        elif root:
+            limit = SESSIONS_PER_GROUP
+
+            def same(rec: dict) -> bool:
+                return bool(rec.get("is_local_superuser")) and rec.get("originator") == originator
+        else:
+            limit = SESSIONS_PER_GROUP
+
+            def same(rec: dict) -> bool:
+                return not rec.get("is_local_superuser") and rec.get("auth_user_name") == uname
+
+        with self.sim.db.lock:
+            group = [ref for ref, rec in self.sim.db.all("session").items() if same(rec)]
+        if len(group) <= limit:
+            return
+        group.sort(key=lambda ref: self.last_active.get(ref, 0.0))
+        for ref in group[:len(group) - limit]:
+            self.logout(ref)
 
     def assert_permitted(self, ref: str, msg: MessageSpec, args: list[object]) -> None:
         """RBAC_PERMISSION_DENIED [permission, why] when the session may not make this call."""

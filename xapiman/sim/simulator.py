@@ -54,12 +54,13 @@ class Simulator:
 
     def __init__(self, db: Database, config: SimConfig | None = None, *, use_tls: bool = True,
                  cert: Path | None = None, bind: str = "127.0.0.1", port: int = 0,
-                 workdir: Path | None = None) -> None:
+                 workdir: Path | None = None, advertise: str | None = None) -> None:
         handlers.load_all()
         load_routes()
         self.db = db
         self.config = config or SimConfig()
         self.bind = bind
+        self.advertise = advertise  # the address hosts give clients (default: see HostServer)
         self.port = port
         self.tasks = Tasks(db)
         self.sessions = Sessions(self)
@@ -129,9 +130,9 @@ class Simulator:
             batch.snapshot_xml(ref, rec)
 
     def _serve_host(self, host: str, port: int) -> HostServer:
-        server = HostServer(self, host, self.bind, port, self.ssl_context)
+        server = HostServer(self, host, self.bind, port, self.ssl_context, self.advertise)
         self.servers[host] = server
-        self.db.update(host, address=f"{self.bind}:{server.port}")
+        self.db.update(host, address=server.advertised)
         server.start()
         return server
 
