@@ -7,13 +7,23 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TextIO
+
+from xapiman import logs
 
 log = logging.getLogger("xapiman.gui")
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+def configure_logging(debug: bool, stream: TextIO | None = None) -> logging.Handler:
+    """The app's log: warnings (everything with --debug) to stderr, secrets blanked."""
+    return logs.configure(logging.DEBUG if debug else logging.WARNING, LOG_FORMAT, stream)
+
+
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(args.debug)
     import qasync
     from PyQt6.QtWidgets import QApplication
 

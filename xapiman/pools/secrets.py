@@ -29,6 +29,7 @@ from keyring.errors import (
     PasswordDeleteError,
 )
 
+from xapiman.logs import keep_out_of_logs
 from xapiman.pools.profiles import Profile, format_host
 
 SERVICE = "xapiman"
@@ -134,12 +135,14 @@ class PasswordStore:
             self._last_failure = _describe_failure(exc)
             return None
         self._last_failure = None
+        keep_out_of_logs(password)
         return password
 
     def set(self, profile: Profile, password: str) -> None:
         """Remember the profile's password; raises SecretStoreUnavailable when it cannot."""
         if not isinstance(password, str):
             raise TypeError(f"the password must be text, got {type(password).__name__}")
+        keep_out_of_logs(password)
         backend = self._usable_backend()
         if backend is None:
             raise SecretStoreUnavailable(self._cannot("remember", self.unavailable_reason))

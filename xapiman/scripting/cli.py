@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import sys
 
+from xapiman import logs
 from xapiman.i18n import translate
 from xapiman.scripting.terminal import safe_output
 from xapiman.scripting.tree import CommandTree, Verb, register_all
@@ -53,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     with safe_output():
-        return _main(argv)
+        handler = logs.configure(logging.WARNING, "xapiman-cli: %(message)s")
+        try:
+            return _main(argv)
+        finally:
+            logging.getLogger().removeHandler(handler)
 
 
 def _main(argv: list[str] | None) -> int:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from xapiman.logs import keep_out_of_logs
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     HostIsSlave,
@@ -50,6 +51,9 @@ class Credentials:
     password: str = field(repr=False)
     version: str = "2.21"
     originator: str = "xapiman"
+
+    def __post_init__(self) -> None:
+        keep_out_of_logs(self.password)
 
     def params(self) -> list[object]:
         return [self.user, self.password, self.version, self.originator]
@@ -172,6 +176,7 @@ class PoolSession:
             transport = self.open_transport(endpoint, kind=kind)
             try:
                 ref = transport.call("session.login_with_password", self.credentials.params())
+                keep_out_of_logs(str(ref))  # a session is as good as the password
                 return str(ref), transport
             except TransportError as exc:
                 transport.close()
