@@ -21,7 +21,7 @@ import threading
 import time
 from html import escape as escape_html
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from xapiman.sim import faults as faults_mod
 from xapiman.sim.errors import Failure
@@ -97,7 +97,7 @@ class HostServer(ThreadingHTTPServer):
             sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, addr
 
-    def process_request(self, request, client_address) -> None:  # type: ignore[override]
+    def process_request(self, request, client_address) -> None:
         """Accepted: wait (without a thread) for the first bytes."""
         self.arrivals.add(request, client_address)
 
@@ -226,10 +226,10 @@ class _Arrivals:
                         with contextlib.suppress(OSError):
                             self._wake_r.recv(4096)
                         continue
-                    sock = key.fileobj
-                    self._selector.unregister(sock)
-                    _, address = self._waiting.pop(sock)  # type: ignore[arg-type]
-                    self.server.begin(sock, address)  # type: ignore[arg-type]
+                    ready = cast(socket.socket, key.fileobj)
+                    self._selector.unregister(ready)
+                    _, address = self._waiting.pop(ready)
+                    self.server.begin(ready, address)
                 now = time.monotonic()
                 for sock, (limit, _) in list(self._waiting.items()):
                     if limit <= now:  # connected and said nothing
@@ -264,7 +264,7 @@ class _TimedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -311,7 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         self.rfile.close()
         self._reader = _TimedReader(self.connection)
-        self.rfile = io.BufferedReader(self._reader, 65536)
+        self._buffered = io.BufferedReader(self._reader, 65536)
+        self.rfile = self._buffered
         self.open_sockets.setdefault(self.server, set()).add(self.request)
 
     def finish(self) -> None:
@@ -325,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
         server = self.server
         self._reader.limit(None, server.idle_timeout)
         try:
-            if not self.rfile.peek(1):
+            if not self._buffered.peek(1):
                 self.close_connection = True
                 return
         except (TimeoutError, OSError):
