@@ -89,10 +89,10 @@ def test_a_head_that_trickles_is_cut_at_the_header_timeout(pool) -> None:
 
 def test_an_idle_keep_alive_connection_is_closed(pool) -> None:
     coordinator_server(pool).idle_timeout = 0.5
-    wire = Wire(pool.url, "json")
-    wire.login(pool.user, pool.password)
-    assert wire.conn.sock is not None
-    assert closed_within(wire.conn.sock, 3.0)
+    with contextlib.closing(Wire(pool.url, "json")) as wire:
+        wire.login(pool.user, pool.password)
+        assert wire.conn.sock is not None
+        assert closed_within(wire.conn.sock, 3.0)
 
 
 def test_workers_are_bounded(monkeypatch) -> None:
@@ -124,12 +124,11 @@ def test_a_large_body_needs_a_live_session(pool) -> None:
             b"</params></methodCall>")
     status, headers, answer = post(pool.url, "/", body)
     assert status == 413 and b"without a valid session" in answer
-    wire = Wire(pool.url, "xml")
-    session = wire.login(pool.user, pool.password)
-    vm = next(iter(pool.db.all("VM")))
-    wire.call("VM.set_name_description", vm, "d" * (1 << 20))  # a live session: accepted
+    with contextlib.closing(Wire(pool.url, "xml")) as wire:
+        assert wire.login(pool.user, pool.password)
+        vm = next(iter(pool.db.all("VM")))
+        wire.call("VM.set_name_description", vm, "d" * (1 << 20))  # a live session: accepted
     assert len(pool.db.get(vm)["name_description"]) == 1 << 20
-    assert session
 
 
 @pytest.mark.parametrize("kind", ["xml", "json"])
@@ -184,8 +183,8 @@ def test_bound_to_every_interface_the_hosts_advertise_a_reachable_address() -> N
         assert sim.url().startswith("http://127.0.0.2:")
         supporter = next(h for h in sim.servers if h != sim.coordinator)
         port = sim.servers[supporter].port
-        wire = Wire(f"http://127.0.0.1:{port}", "json")
-        with pytest.raises(Failed) as info:
+        with contextlib.closing(Wire(f"http://127.0.0.1:{port}", "json")) as wire, \
+                pytest.raises(Failed) as info:
             wire.login("root", "xapiman")
         assert info.value.description == ["HOST_IS_SLAVE", sim.db.get(sim.coordinator, "host")[
             "address"]]
@@ -214,18 +213,16 @@ def test_bound_to_every_interface_without_advertise_the_hosts_give_their_own_add
 
 @pytest.mark.parametrize("originator, limit", [("probe", 500), ("", 400)])
 def test_sessions_beyond_xapis_limit_are_evicted_oldest_first(pool, originator, limit) -> None:
-    wire = Wire(pool.url, "xml")
-    first = wire.call_raw("session.login_with_password",
-                          [pool.user, pool.password, "2.21", originator])
-    second = wire.call_raw("session.login_with_password",
-                           [pool.user, pool.password, "2.21", originator])
-    for _ in range(limit - 1):
-        wire.call_raw("session.login_with_password", [pool.user, pool.password, "2.21",
-                                                      originator])
-    with pytest.raises(Failed) as info:
-        wire.call_raw("pool.get_all", [first])
-    assert info.value.description[0] == "SESSION_INVALID"
-    assert wire.call_raw("pool.get_all", [second])
-    other = Wire(pool.url, "xml")
-    other.login(pool.user, pool.password)  # another originator's sessions are untouched
-    assert other.call("pool.get_all")
+    with contextlib.closing(Wire(pool.url, "xml")) as wire, \
+            contextlib.closing(Wire(pool.url, "xml")) as other:
+        other.login(pool.user, pool.password)  # another originator's session
+        login = [pool.user, pool.password, "2.21", originator]
+        first = wire.call_raw("session.login_with_password", login)
+        second = wire.call_raw("session.login_with_password", login)
+        for _ in range(limit - 1):
+            wire.call_raw("session.login_with_password", login)
+        with pytest.raises(Failed) as info:
+            wire.call_raw("pool.get_all", [first])
+        assert info.value.description[0] == "SESSION_INVALID"
+        assert wire.call_raw("pool.get_all", [second])
+        assert other.call("pool.get_all")  # untouched

@@ -37,7 +37,7 @@ def test_every_interface_with_a_password_file_and_plain_http(tmp_path) -> None:
         assert login(sim).xenapi.pool.get_all()
     finally:
         code = sim.stop()
-    warning = sim.proc.stderr.read()
+    warning = sim.stderr
     assert code == 0
     assert "warning: serving plain HTTP on 0.0.0.0" in warning
 

@@ -21,7 +21,7 @@ def test_noted_secrets_are_blanked_in_messages_arguments_and_tracebacks() -> Non
         try:
             raise ValueError("bad password s3cr3t-pass")
         except ValueError:
-            log.exception("failed")
+            log.warning("failed", exc_info=True)
         logging.getLogger("qasync._QThreadWorker").debug("callback args %s", "anything")
     finally:
         logging.getLogger().removeHandler(handler)
