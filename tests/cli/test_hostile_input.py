@@ -102,15 +102,17 @@ BILLION_LAUGHS = "version: 1\n" + "".join(
 @pytest.mark.parametrize("text", [
     BILLION_LAUGHS,
     "version: 1\nprofiles:\n- &me {name: x, address: h, options: {loop: *me}}\n",
-], ids=["billion-laughs", "self-reference"])
-def test_yaml_aliases_in_the_profiles_are_refused_at_once(capsys, monkeypatch, text,
-                                                          _private_config_dir) -> None:
+    "version: 1\nprofiles: " + "[" * 200000,
+], ids=["billion-laughs", "self-reference", "nested-200000-deep"])
+def test_yaml_bombs_in_the_profiles_are_refused_at_once(capsys, monkeypatch, text,
+                                                       _private_config_dir) -> None:
     (_private_config_dir / "profiles.yaml").write_text(text)
+    why = "nested more than" if text.endswith("[") else "alias"
     status, out, err = run_cli(capsys, monkeypatch, "profile", "list")
     assert status == 0 and out == ""
-    assert "alias" in err and "line" in err and "Traceback" not in err
+    assert why in err and "line" in err and "Traceback" not in err
     status, _, err = run_cli(capsys, monkeypatch, "--profile", "x", "stats")
-    assert status == 1 and "alias" in err and err.count("\n") == 1
+    assert status == 1 and why in err and err.count("\n") == 1
 
 
 def test_a_profiles_file_that_is_a_folder_gives_one_line(capsys, monkeypatch,

@@ -388,12 +388,9 @@ def read_profiles(data: bytes, source: str = FILE_NAME) -> LoadResult:
     except UnicodeDecodeError as exc:
         return _fatal(f"{source}: the file is not UTF-8 text (bad byte at offset {exc.start})")
     try:
-        alias = _first_alias(text)
-        if alias is not None:
-            return _fatal(translate(
-                "Profiles", "{source}, line {line}: the alias *{name} is not accepted: write "
-                "each value out in full (aliases can make a small file expand without "
-                "end)").format(source=source, line=alias.start_mark.line + 1, name=alias.anchor))
+        refused = _refused_structure(text, source)
+        if refused is not None:
+            return _fatal(refused)
         root, document = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return _fatal(_yaml_error_text(exc, source))
@@ -407,12 +404,35 @@ def read_profiles(data: bytes, source: str = FILE_NAME) -> LoadResult:
     return _read_document(document, _value_nodes(root), source)
 
 
-def _first_alias(text: str) -> yaml.AliasEvent | None:
-    """The first alias (`*name`) in a YAML text, found before anything is built from it."""
+MAX_DEPTH = 16  # a profile file is a few levels deep; far deeper is a mistake or an attack
+
+
+def _refused_structure(text: str, source: str) -> str | None:
+    """Why the YAML text is refused before anything is built from it (None: it is not):
+    an alias (`*name`, which can make a small file expand without end) or nesting far
+    deeper than a profile file has."""
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
-            return event
+            return translate(
+                "Profiles", "{source}, line {line}: the alias *{name} is not accepted: write "
+                "each value out in full (aliases can make a small file expand without "
+                "end)").format(source=source, line=_event_line(event), name=event.anchor)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return translate(
+                    "Profiles", "{source}, line {line}: values are nested more than {depth} "
+                    "levels deep").format(source=source, line=_event_line(event),
+                                          depth=MAX_DEPTH)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
+
+
+def _event_line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 1
 
 
 def _compose(text: str) -> tuple[yaml.Node | None, Any]:
