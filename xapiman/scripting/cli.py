@@ -54,12 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    root = logging.getLogger()
+    level = root.level
     with safe_output():
         handler = logs.configure(logging.WARNING, "xapiman-cli: %(message)s")
         try:
             return _main(argv)
         finally:
-            logging.getLogger().removeHandler(handler)
+            root.removeHandler(handler)
+            root.setLevel(level)  # as it was (main may run inside another program)
 
 
 def _main(argv: list[str] | None) -> int:
