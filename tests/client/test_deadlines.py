@@ -88,3 +88,27 @@ def test_an_answer_without_a_length_stops_at_the_limit() -> None:
     with fake_server(handle) as server:
         _, _, error = _connect_and_fail(server.url, 10.0, limits=Limits(answer_bytes=1 << 20))
     assert isinstance(error, AnswerTooLarge) and error.size is None and error.limit == 1 << 20
+
+
+def test_closing_ends_by_its_time_limit_against_a_trickling_server() -> None:
+    stopping = threading.Event()
+    slow = trickle(stopping)
+
+    def handle(sock, request) -> None:
+        method, _, call_id = call_of(request)
+        if method == "session.login_with_password":
+            sock.sendall(json_answer("OpaqueRef:session", call_id))
+        elif method == "event.from":
+            sock.sendall(json_answer({"events": [], "token": "1", "valid_ref_counts": {}},
+                                     call_id))
+        else:
+            slow(sock, request)  # session.logout: a byte at a time
+
+    with fake_server(handle) as server:
+        conn = Connection(server.url, "root", "pw", transport="jsonrpc")
+        try:
+            conn.connect(5)
+            took, error = wait_finished(conn.close, limit=15)
+        finally:
+            stopping.set()
+    assert error is None and took < conn.timeouts.close + 1.5

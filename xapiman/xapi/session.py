@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from xapiman.logs import keep_out_of_logs
+from xapiman.xapi.deadline import Deadline, within
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
     HostIsSlave,
@@ -232,14 +233,16 @@ class PoolSession:
             ref, self.ref = self.ref, None
         if ref is None:
             return
-        try:
-            transport = self.open_transport(read_timeout=self.timeouts.close)
+        # the whole of it, however slowly the server answers
+        with within(Deadline(self.timeouts.close, "logging out")):
             try:
-                transport.call("session.logout", [ref], self.timeouts.close)
-            finally:
-                transport.close()
-        except XapiClientError as exc:
-            log.info("logout failed (ignored): %s", exc)
+                transport = self.open_transport(read_timeout=self.timeouts.close)
+                try:
+                    transport.call("session.logout", [ref], self.timeouts.close)
+                finally:
+                    transport.close()
+            except XapiClientError as exc:
+                log.info("logout failed (ignored): %s", exc)
 
     # -- calls ------------------------------------------------------------------------------
 
