@@ -5,12 +5,14 @@ source talks XAPI over HTTP to the destination pool (with the session migrate_re
 from __future__ import annotations
 
 import xmlrpc.client
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 import XenAPI
 
-from xapiman.sim import guest, placement, storage
+from xapiman.sim import guest, migration, placement, storage
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure
@@ -197,13 +199,18 @@ def resolve_vif_map(db: Database, vm: str, vif_map: dict[str, str]) -> dict[str,
     return resolved
 
 
-def check_intra_pool(db: Database, vm: str, dest: Destination, vif_map: dict[str, str]) -> None:
+def check_intra_pool(db: Database, vm: str, dest: Destination, vdi_map: dict[str, str],
+                     vif_map: dict[str, str], options: dict[str, str]) -> None:
     rec = db.get(vm, "VM")
+    if option_true(options, "copy"):
+        raise Failure("OPERATION_NOT_ALLOWED", migration.COPY_INTRA_POOL)
+    migration.check_sr_support(db, vdi_map, migration.local_features(db))
     if not placement.host_is_live(db, dest.host):
         raise Failure("HOST_NOT_LIVE")
     local_move = rec["power_state"] == "Running" and rec["resident_on"] == dest.host
     if not local_move and not db.get(dest.host, "host")["enabled"]:
         raise Failure("HOST_DISABLED", dest.host)
+    migration.check_destination_reach(db, vm, dest.host, vdi_map)
     error = host_memory_error(db, vm, dest.host)
     if error is not None:
         raise error
@@ -211,14 +218,35 @@ def check_intra_pool(db: Database, vm: str, dest: Destination, vif_map: dict[str
         raise Failure("OPERATION_NOT_ALLOWED", VIF_MAP_INTRA_POOL)
 
 
+def remote_features(remote: RemotePool) -> Callable[[str], frozenset[str]]:
+    """The SM features of the destination pool's SRs, by SR ref."""
+    records = cast(dict[str, dict], remote("SM.get_all_records"))
+    by_type = {sm["type"]: frozenset(str(n).split("/")[0]
+                                     for n in sm.get("features") or sm.get("capabilities") or ())
+               for sm in records.values()}
+    return lambda sr: by_type.get(str(remote("SR.get_type", sr)), frozenset())
+
+
+def check_remote_reach(vm: str, dest: Destination, remote: RemotePool,
+                       vdi_map: dict[str, str]) -> None:
+    """The destination host must have every SR the disks go to plugged (VM_REQUIRES_SR)."""
+    for sr in dict.fromkeys(vdi_map.values()):
+        pbds = cast(list[str], remote("SR.get_PBDs", sr))
+        if not any(remote("PBD.get_host", pbd) == dest.host
+                   and remote("PBD.get_currently_attached", pbd) for pbd in pbds):
+            raise Failure("VM_REQUIRES_SR", vm, sr)
+
+
 def check_cross_pool(db: Database, vm: str, dest: Destination, remote: RemotePool,
-                     options: dict[str, str]) -> None:
+                     vdi_map: dict[str, str], options: dict[str, str]) -> None:
     rec = db.get(vm, "VM")
+    migration.check_sr_support(db, vdi_map, remote_features(remote))
     if option_true(options, "copy") and not option_true(options, "force") \
             and rec["power_state"] != "Halted":
         raise Failure("VM_BAD_POWER_STATE", vm, "halted", rec["power_state"].lower())
     if not remote("host.get_enabled", dest.host):
         raise Failure("HOST_DISABLED", dest.host)
+    check_remote_reach(vm, dest, remote, vdi_map)
     if rec["power_state"] in LIVE_STATES:
         needed = placement.vm_memory_need(db, vm)
         available = int(remote("host.compute_free_memory", dest.host))
@@ -231,10 +259,10 @@ def check_migration(db: Database, vm: str, dest: Destination, vdi_map: dict[str,
     """xapi's assert_can_migrate; returns the resolved VIF map (cross-pool)."""
     check_vdi_map(db, vm, vdi_map)
     if dest.intra_pool:
-        check_intra_pool(db, vm, dest, vif_map)
+        check_intra_pool(db, vm, dest, vdi_map, vif_map, options)
         return {}
     resolved = resolve_vif_map(db, vm, vif_map)
-    check_cross_pool(db, vm, dest, dest.connect(), options)
+    check_cross_pool(db, vm, dest, dest.connect(), vdi_map, options)
     return resolved
 
 
@@ -260,13 +288,14 @@ def move_storage(call: Call, vm: str, vdi_map: dict[str, str]) -> None:
             continue
         new = storage.copy_vdi(db, vdi, sr)
         db.update(vbd, VDI=new)
+        migration.move_snapshot_disks(db, vdi, new)
         storage.destroy_vdi(db, vdi)
         storage.refresh_operations(db, vbd)
 
 
 def send_within_pool(call: Call, vm: str, dest: Destination, vdi_map: dict[str, str]) -> str:
     db = call.db
-    call.sleep(migration_seconds(db, vm, [v for _, v in disk_vbds(db, vm)]), steps=8)
+    call.sleep(migration_seconds(db, vm, migration.moving_disks(db, vdi_map)), steps=8)
     with db.lock:
         move_storage(call, vm, vdi_map)
         if db.get(vm, "VM")["power_state"] in LIVE_STATES:
@@ -405,6 +434,7 @@ def migrate_send(call: Call, vm: str, dest: dict[str, str], live: bool,  # noqa:
     target = Destination.parse(db, dest)
     with vm_operation(call, vm, "migrate_send"):
         networks = check_migration(db, vm, target, vdi_map, vif_map, options)
-        if target.intra_pool:
-            return send_within_pool(call, vm, target, vdi_map)
-        return send_to_pool(call, vm, target, vdi_map, networks, options)
+        with migration.storage_migration_slot(call.sim):
+            if target.intra_pool:
+                return send_within_pool(call, vm, target, vdi_map)
+            return send_to_pool(call, vm, target, vdi_map, networks, options)
