@@ -31,6 +31,7 @@ class Call:
         self.wire_name = wire_name
         self.task = task
         self.own_task = False
+        self.points = 0  # the points where it could have been interrupted so far
 
     def task_ref(self) -> str:
         """The task this call runs under (xapi has one for every call)."""
@@ -53,6 +54,7 @@ class Call:
         real = seconds / speed if speed > 0 else 0.0
         steps = max(1, steps)
         for i in range(steps):
+            self.checkpoint()
             if self.task is not None:
                 self.sim.tasks.check_cancel(self.task)
             if real > 0:
@@ -61,13 +63,25 @@ class Call:
         if self.task is not None:
             self.sim.tasks.check_cancel(self.task)
 
+    def checkpoint(self) -> None:
+        """A point where the work could be interrupted: each step of simulated time and each
+        change to the database (where a test's injected fault strikes)."""
+        self.points += 1
+        self.sim.faults.at_point(self)
+
+    def transaction(self) -> contextlib.AbstractContextManager:
+        """What the call changes is taken back if it fails (a failed call leaves no trace)."""
+        return self.db.transaction(self.checkpoint)
+
     @contextlib.contextmanager
     def sub_call(self, wire_name: str) -> Iterator[Call]:
         """A call this one makes on the same session (xapi's calls to itself: a vApp starting
-        its VMs ...); the task it may make for itself is removed at the end."""
+        its VMs ...), a transaction of its own: what it changed stands once it succeeded,
+        whatever this call does next. The task it may make for itself is removed at the end."""
         sub = Call(self.sim, self.session, self.host, wire_name)
         try:
-            yield sub
+            with self.db.transaction(sub.checkpoint, into_outer=False):
+                yield sub
         finally:
             if sub.own_task and sub.task is not None:
                 db = self.db

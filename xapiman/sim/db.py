@@ -9,6 +9,9 @@ one-to-many relation sets (VM.VBDs, SR.VDIs, host.resident_VMs ...) are kept fro
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import logging
 import threading
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
@@ -102,6 +105,10 @@ INDEXED_FIELDS = {("VM", "scheduled_to_be_resident_on")}
 
 # Classes whose objects are not in the database proper and do not produce events.
 NO_EVENTS = {"event", "role", "user", "secret", "session"}
+# Classes a failed call does not take back: its task, the alerts it raised, the sessions.
+UNJOURNALED = frozenset({"task", "message", "session"})
+
+log = logging.getLogger("xapiman.sim")
 
 
 def new_ref() -> str:
@@ -119,6 +126,51 @@ class Stamp:
     cls: str
     ctime: int
     mtime: int
+
+
+@dataclass
+class Journal:
+    """The changes one call made, newest last, to take them back when the call fails.
+
+    Entries: ("create", ref), ("update", ref, old values, new values), ("destroy", ref, cls,
+    record), ("call", undo function) for state kept outside the database. `before_write` runs
+    before each change it records and may raise (an injected fault), in which case that change
+    is not made. `after` holds what must wait until the changes stand (stopping a server ...).
+    """
+
+    before_write: Callable[[], None] | None = None
+    entries: list[tuple] = dataclasses.field(default_factory=list)
+    after: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+
+    def undo(self, db: Database) -> None:
+        """Take every change back, newest first; a field another call changed since keeps
+        that call's value."""
+        for entry in reversed(self.entries):
+            try:
+                _undo(db, entry)
+            except Exception:  # an undo must not stop the others
+                log.exception("could not undo %s", entry[:2])
+        self.entries.clear()
+
+
+def _undo(db: Database, entry: tuple) -> None:
+    kind, ref = entry[0], entry[1]
+    if kind == "call":
+        ref()
+    elif kind == "create":
+        if db.cls_of(ref) is not None:
+            db.destroy(ref)
+    elif kind == "update":
+        old, new = entry[2], entry[3]
+        cls = db.cls_of(ref)
+        if cls is None:
+            return
+        current = db.tables[cls][ref]
+        restore = {k: v for k, v in old.items() if current.get(k) == new[k]}
+        if restore:
+            db.update(ref, **restore)
+    elif db.cls_of(ref) is None:  # destroy
+        db.create(entry[2], entry[3], ref=ref)
 
 
 class Database:
@@ -144,6 +196,7 @@ class Database:
         self.observers: list[Callable[[], None]] = []
         self.indexes: dict[tuple[str, str], dict[object, set[str]]] = {
             key: {} for key in INDEXED_FIELDS}
+        self._local = threading.local()  # the journal of the call this thread serves
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -201,12 +254,16 @@ class Database:
     def create(self, cls: str, fields: dict | None = None, ref: str | None = None) -> str:
         """Add an object of `cls` with `fields` over the defaults; returns its ref."""
         with self.lock:
+            journal = self._recording(cls)
             record = MODEL[cls].new_record()
             if fields:
                 record.update(fields)
             if "uuid" in record and not record["uuid"]:
                 record["uuid"] = new_uuid()
             ref = ref or new_ref()
+            if journal is not None:
+                journal.entries.append(("create", ref))
+            self.tombstones.pop(ref, None)  # an undone deletion brings the object back
             gen = self._bump(cls)
             self.tables[cls][ref] = record
             self._index(cls, ref, None, record)
@@ -229,6 +286,13 @@ class Database:
                 raise Failure("HANDLE_INVALID", "object", ref)
             table = self.tables[stamp.cls]
             old = table[ref]
+            journal = self._journal()
+            if journal is not None and stamp.cls not in UNJOURNALED:
+                previous = {k: old.get(k) for k in changes}
+                if previous != changes:
+                    if journal.before_write is not None:
+                        journal.before_write()
+                    journal.entries.append(("update", ref, previous, dict(changes)))
             record = dict(old)
             record.update(changes)
             gen = self._bump(stamp.cls)
@@ -250,10 +314,14 @@ class Database:
 
     def destroy(self, ref: str) -> None:
         with self.lock:
-            stamp = self.stamps.pop(ref, None)
+            stamp = self.stamps.get(ref)
             if stamp is None:
                 raise Failure("HANDLE_INVALID", "object", ref)
+            journal = self._recording(stamp.cls)
+            del self.stamps[ref]
             record = self.tables[stamp.cls].pop(ref)
+            if journal is not None:
+                journal.entries.append(("destroy", ref, stamp.cls, record))
             self._index(stamp.cls, ref, record, None)
             gen = self._bump(stamp.cls)
             self.recent.pop(ref, None)
@@ -272,6 +340,69 @@ class Database:
             stamp.mtime = gen
             self._touch(ref, gen)
             self._changed()
+
+    # -- journals: what a call changed, taken back when it fails ----------------------------
+
+    def _journal(self) -> Journal | None:
+        return getattr(self._local, "journal", None)
+
+    def _recording(self, cls: str) -> Journal | None:
+        """The journal a change to an object of `cls` goes to (its hook runs first)."""
+        journal = self._journal()
+        if journal is None or cls in UNJOURNALED:
+            return None
+        if journal.before_write is not None:
+            journal.before_write()
+        return journal
+
+    @contextlib.contextmanager
+    def transaction(self, before_write: Callable[[], None] | None = None, *,
+                    into_outer: bool = True) -> Iterator[Journal]:
+        """Record the changes this thread makes in the block; take them back if it raises.
+
+        Nested in another transaction of the thread, the changes join the outer one when the
+        block succeeds (`into_outer`), so a failure of the outer block takes them back too;
+        otherwise they stand once the block succeeded. `before_write` defaults to the outer
+        transaction's.
+        """
+        outer = self._journal()
+        if before_write is None and outer is not None and into_outer:
+            before_write = outer.before_write
+        journal = Journal(before_write)
+        self._local.journal = journal
+        try:
+            yield journal
+        except BaseException:
+            self._local.journal = None  # taking back is not itself recorded
+            try:
+                with self.lock:
+                    journal.undo(self)
+            finally:
+                self._local.journal = outer
+            raise
+        self._local.journal = outer
+        if into_outer and outer is not None:
+            outer.entries.extend(journal.entries)
+            outer.after.extend(journal.after)
+            return
+        for action in journal.after:
+            action()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the changes of this thread's transaction stand (at once when
+        there is none): what cannot be taken back, such as stopping a host's server."""
+        journal = self._journal()
+        if journal is None:
+            action()
+        else:
+            journal.after.append(action)
+
+    def on_undo(self, action: Callable[[], None]) -> None:
+        """Have a failure of this thread's transaction also run `action` (in its turn among the
+        changes taken back): for state kept outside the database."""
+        journal = self._journal()
+        if journal is not None:
+            journal.entries.append(("call", action))
 
     # -- internals --------------------------------------------------------------------------
 

@@ -92,9 +92,10 @@ class Dispatcher:
         return [coerce(value, p.type) for value, p in zip(given, msg.params, strict=False)]
 
     def _run(self, msg: MessageSpec, fn, call: Call, args: list[object]) -> object:
-        if fn is not None:
-            return fn(call, *args)
-        return run_implicit(call, msg, args)
+        with call.transaction():
+            if fn is not None:
+                return fn(call, *args)
+            return run_implicit(call, msg, args)
 
     def _start_async(self, msg, fn, session: str, host: str, args: list[object]) -> str:
         tasks = self.sim.tasks

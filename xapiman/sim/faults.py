@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from xapiman.sim.errors import Failure
+
 if TYPE_CHECKING:
     from xapiman.sim.call import Call
     from xapiman.sim.simulator import Simulator
@@ -44,6 +46,35 @@ class Faults:
     cut_answers_to: dict[str, int] = field(default_factory=dict)
     _in_event_from: set[socket.socket] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _failing: dict[str, tuple[int, Failure]] = field(default_factory=dict)
+
+    def fail_call(self, method: str, at_point: int, code: str = "INTERNAL_ERROR",
+                  *params: str) -> None:
+        """The next call of `method` (a sync wire name, "VM.start") fails with [code, params]
+        at its `at_point`-th interruption point: a step of simulated time or a change to the
+        database (1 is the first). A call with fewer points is not touched (see `armed`)."""
+        with self._lock:
+            self._failing[method] = (at_point, Failure(code, *(params or ("injected fault",))))
+
+    def armed(self, method: str) -> bool:
+        """Whether the fault set for `method` has not struck yet."""
+        with self._lock:
+            return method in self._failing
+
+    def disarm(self, method: str) -> None:
+        with self._lock:
+            self._failing.pop(method, None)
+
+    def at_point(self, call: Call) -> None:
+        """Raise the fault set for this call's method when it reached the point."""
+        if not self._failing:
+            return
+        with self._lock:
+            armed = self._failing.get(call.wire_name)
+            if armed is None or armed[0] != call.points:
+                return
+            del self._failing[call.wire_name]
+        raise armed[1]
 
     def take(self, name: str) -> bool:
         """Use up one count of the counter `name`; True when it was positive."""

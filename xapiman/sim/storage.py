@@ -4,6 +4,7 @@ the data that lives on storage outside xapi's database, and operations marked in
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import time
 import weakref
@@ -95,6 +96,19 @@ def backend(db: Database) -> Backend:
         if found is None:
             found = _BACKENDS[db] = Backend()
         return found
+
+
+def changing_backend(db: Database) -> Backend:
+    """The storage behind `db`, about to be changed by the running call: should the call
+    fail, the storage goes back to what it holds now."""
+    store = backend(db)
+    kept = copy.deepcopy((store.hidden, store.vanished, store.forgotten_srs))
+
+    def restore() -> None:
+        store.hidden, store.vanished, store.forgotten_srs = kept
+
+    db.on_undo(restore)
+    return store
 
 
 # -- sizes ------------------------------------------------------------------------------------
@@ -400,7 +414,7 @@ def forget_vdi(db: Database, vdi: str) -> None:
     with db.lock:
         rec = drop_vdi_record(db, vdi)
         sr_uuid = db.get(rec["SR"], "SR")["uuid"]
-        backend(db).hidden.setdefault(sr_uuid, []).append(stored_vdi(rec))
+        changing_backend(db).hidden.setdefault(sr_uuid, []).append(stored_vdi(rec))
 
 
 def stored_vdi(rec: dict) -> dict:

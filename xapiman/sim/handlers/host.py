@@ -114,8 +114,10 @@ def disable(call: Call, host: str, auto_enable: bool = True) -> None:
     with db.lock:
         if db.get(host, "host")["enabled"]:
             db.update(host, enabled=False)
-            if not auto_enable:
-                host_state(db).no_auto_enable.add(host)
+            kept = host_state(db).no_auto_enable
+            if not auto_enable and host not in kept:
+                kept.add(host)
+                db.on_undo(lambda: kept.discard(host))
         refresh_allowed_operations(db, host)
 
 

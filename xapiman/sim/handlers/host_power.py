@@ -43,7 +43,8 @@ def run_vm_message(call: Call, name: str, *args: object) -> None:
     sub = tasks.create(f"Async.VM.{name}", host=call.sim.coordinator, session=call.session)
     call.db.update(sub, subtask_of=call.task_ref())
     try:
-        fn(Call(call.sim, call.session, call.host, f"VM.{name}", task=sub), *args)
+        with call.db.transaction():  # a VM that fails is left as it was; the others moved
+            fn(Call(call.sim, call.session, call.host, f"VM.{name}", task=sub), *args)
         tasks.succeed(sub, None)
     except Failure as failure:
         tasks.fail(sub, failure)
@@ -176,15 +177,21 @@ def boot_host(sim: Simulator, host: str) -> None:
     db = sim.db
     if db.find(host, "host") is None:
         return
-    sim.revive_host(host)
     state = host_state(db)
     with db.lock:
-        state.disabled_until_reboot.discard(host)
         rec = db.get(host, "host")
         other = {**rec["other_config"], "boot_time": f"{int(time.time())}."}
         db.update(host, enabled=host not in state.no_auto_enable, other_config=other)
         set_host_up(sim, host, True)
-    log.info("host %s is up", rec["name_label"])
+        if host in state.disabled_until_reboot:
+            state.disabled_until_reboot.discard(host)
+            db.on_undo(lambda: state.disabled_until_reboot.add(host))
+
+    def up() -> None:
+        sim.revive_host(host)
+        log.info("host %s is up", rec["name_label"])
+
+    db.after_commit(up)
 
 
 def after_simulated(sim: Simulator, seconds: float, fn, *args: object) -> None:
@@ -200,13 +207,16 @@ def power_off(call: Call, host: str, op: str) -> None:
     """host.reboot / host.shutdown once the operation was accepted."""
     assert_live(call, host)
     db = call.db
-    host_state(db).disabled_until_reboot.add(host)
+    down = host_state(db).disabled_until_reboot
+    if host not in down:
+        down.add(host)
+        db.on_undo(lambda: down.discard(host))
     clear_host_of_vms(call, host)
     call.sleep(SHUTDOWN_TIME, steps=2, start=0.8, end=1.0)
     set_host_up(call.sim, host, False)
-    stop_server(call.sim, host, later=host == call.host)
+    db.after_commit(lambda: stop_server(call.sim, host, later=host == call.host))
     if op == "reboot":
-        after_simulated(call.sim, BOOT_TIME, boot_host, call.sim, host)
+        db.after_commit(lambda: after_simulated(call.sim, BOOT_TIME, boot_host, call.sim, host))
 
 
 @handler("host", "reboot")

@@ -83,7 +83,7 @@ def designate_new_master(call: Call, host: str) -> None:
         with db.lock:
             db.update(sim.pool_ref(), master=host)
     # Both hosts restart their toolstack; sessions (never persisted) are gone.
-    sim.sessions.expire_all()
+    db.after_commit(sim.sessions.expire_all)
     post_message(db, "POOL_MASTER_TRANSITION", None, "Host", db.get(host, "host")["uuid"], "")
 
 
@@ -120,9 +120,9 @@ def eject(call: Call, host: str) -> None:
             if not rec["is_control_domain"] and rec["power_state"] != "Halted":
                 raise Failure("OPERATION_NOT_ALLOWED", "VM resident on host")
         call.sleep(10.0)
-        sim.stop_host(host)
         with db.lock:
             forget_host(db, host)
+        db.after_commit(lambda: sim.stop_host(host))
 
 
 def destroy_if_present(db: Database, ref: str) -> None:

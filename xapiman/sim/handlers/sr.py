@@ -24,7 +24,7 @@ from xapiman.sim.handlers.vdi import (
 )
 from xapiman.sim.storage import (
     RULES,
-    backend,
+    changing_backend,
     drop_vdi_record,
     marked,
     recount,
@@ -140,7 +140,7 @@ def _hosts_seeing(db: Database, host: str, shared: bool) -> list[str]:
 
 
 def _fill_iso_library(db: Database, sr_uuid: str, location: str) -> None:
-    kept = backend(db).hidden.setdefault(sr_uuid, [])
+    kept = changing_backend(db).hidden.setdefault(sr_uuid, [])
     for name, size in iso_library(location):
         kept.append({"uuid": new_uuid(), "name_label": name, "location": name, "virtual_size": size,
                      "physical_utilisation": size, "type": "user", "read_only": True,
@@ -240,7 +240,7 @@ def sr_destroy(call: Call, sr: str) -> None:
         call.sleep(SR_DURATION["destroy"])
         with db.lock:
             uuid = db.get(sr, "SR")["uuid"]
-            store = backend(db)
+            store = changing_backend(db)
             for table in (store.hidden, store.vanished, store.forgotten_srs):
                 table.pop(uuid, None)
             remove_sr_records(db, sr)

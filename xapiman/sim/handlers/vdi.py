@@ -16,7 +16,7 @@ from xapiman.sim.storage import (
     RULES,
     VHD_BLOCK,
     attached_vbds,
-    backend,
+    changing_backend,
     clone_vdi,
     copy_vdi,
     destroy_vdi,
@@ -335,7 +335,7 @@ def vdi_introduce(call: Call, uuid: str, name_label: str, name_description: str,
 
 def take_stored(db: Database, sr: str, location: str) -> dict:
     """Remove and return what the storage holds at `location` in `sr`: VDI_LOCATION_MISSING."""
-    kept = backend(db).hidden.get(db.get(sr, "SR")["uuid"], [])
+    kept = changing_backend(db).hidden.get(db.get(sr, "SR")["uuid"], [])
     for i, rec in enumerate(kept):
         if rec.get("location") == location:
             return kept.pop(i)
@@ -362,7 +362,7 @@ def synchronise(db: Database, sr: str, default_size: int | None = None) -> None:
     and the SR's sizes are recounted."""
     with db.lock:
         sr_rec = db.get(sr, "SR")
-        store = backend(db)
+        store = changing_backend(db)
         gone = store.vanished.pop(sr_rec["uuid"], set())
         for vdi in list(sr_rec["VDIs"]):
             if db.get(vdi, "VDI")["location"] in gone:
@@ -387,7 +387,7 @@ def stash_sr_contents(db: Database, sr: str) -> None:
     """SR.forget: the SR's disks and identity stay on the storage for a later introduce."""
     with db.lock:
         sr_rec = db.get(sr, "SR")
-        store = backend(db)
+        store = changing_backend(db)
         kept = store.hidden.setdefault(sr_rec["uuid"], [])
         kept.extend(stored_vdi(db.get(vdi, "VDI")) for vdi in sr_rec["VDIs"])
         configs = [db.get(pbd, "PBD")["device_config"] for pbd in sr_rec["PBDs"]]
