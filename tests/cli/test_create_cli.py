@@ -52,7 +52,7 @@ def test_host_recommend_explains_each_host(pool):
         rows = {r["host"]: r for r in json.loads(only.stdout)}
         assert rows["xcp-host-01"]["recommended"]
         assert rows["xcp-host-02"]["reasons"] == [
-            "The server cannot reach the storage 'Local storage'."]
+            "The server cannot reach the storage 'Local storage (xcp-host-01)'."]  # told apart
         too_big = cli(pool, "host", "recommend", "--memory", "4TiB")
         assert too_big.returncode == 1 and "no host can take this VM" in too_big.stderr
         bad = cli(pool, "host", "recommend", "--memory", "4")

@@ -311,7 +311,8 @@ def test_migrate_offers_the_other_host(env: Env) -> None:
 
 
 def test_migrate_to_its_own_host_is_refused_before_the_server(env: Env) -> None:
-    vm = env.vm(lambda r: "pool_migrate" in r["allowed_operations"])
+    vm = next(r for r, rec in sorted(env.db.all("VM").items())
+              if "pool_migrate" in rec["allowed_operations"] and on_shared_storage(env, r))
     here = env.db.get(vm, "VM")["resident_on"]
     with pytest.raises(ActionError, match="already on this server"):
         run(env, "vm.migrate", vm, given={"host": env.db.get(here, "host")["name_label"]})

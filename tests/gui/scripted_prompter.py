@@ -54,7 +54,7 @@ class ScriptedPrompter(Prompter):
         self.answers.extend(answers)
 
     async def confirm(self, title: str, text: str, *, destroys: tuple[str, ...] = (),
-                      ok_label: str = "OK", danger: bool = False) -> bool:
+                      ok_label: str = "OK", danger: bool = False, remember: str = "") -> bool:
         question = Question("confirm", title, text, tuple(destroys), ok_label, danger)
         answer = self._next(question)
         if not isinstance(answer, bool):

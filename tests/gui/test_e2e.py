@@ -110,9 +110,15 @@ def test_start_snapshot_migrate_and_shut_down_through_the_ui(app: App, pool, qtb
     qtbot.waitUntil(lambda: app.parent_ref(target) == other_host, timeout=WAIT)
     app.wait_task(f"'{name}' to {host_name(pool, other_host)}")
 
-    # Shut it down with Ctrl+E (clean shutdown needs the guest tools to report first).
+    # Shut it down with Ctrl+E (clean shutdown needs the guest tools to report first): asked
+    # first, naming the VM, with "do not ask me again"; ticked, the next shut down goes ahead.
     app.wait_enabled("vm.shutdown")
     app.press(Qt.Key.Key_E)
+    question = wait_dialog(qtbot, ConfirmDialog)
+    assert f"'{name}'" in question.findChild(QLabel, "confirm_text").text()
+    assert question.silence_check is not None and not question.danger
+    question.silence_check.setChecked(True)
+    click(qtbot, question.ok_button)
     qtbot.waitUntil(lambda: vm(pool, target)["power_state"] == "Halted", timeout=WAIT)
     qtbot.waitUntil(lambda: app.parent_ref(target) == "", timeout=WAIT)
     app.wait_task(f"Shut Down '{name}'")

@@ -135,6 +135,7 @@ def available(action_id: str, pool: Pool, *refs_and_classes: tuple[str, str]) ->
 
 
 OK = ""
+# the power state is the reason only when the operation needs another one
 RUNNING = "Not possible while the VM is running."
 HALTED = "Not possible while the VM is shut down."
 SUSPENDED = "Not possible while the VM is suspended."
@@ -180,7 +181,12 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("vm.force_reboot", dict(power="Paused", ops=PAUSED_OPS), OK),
     ("vm.force_reboot", dict(power="Suspended", ops=SUSPENDED_OPS), SUSPENDED),
     ("vm.suspend", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
-    ("vm.suspend", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS), RUNNING),
+    ("vm.suspend", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS),
+     "The VM has no guest tools running, so it cannot be suspended; install them in the "
+     "guest."),
+    ("vm.suspend", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS, tools=True),
+     "The VM's guest does not support suspending, so it cannot be suspended."),
+    ("vm.suspend", dict(ops=HALTED_OPS), HALTED),
     ("vm.resume", dict(power="Suspended", ops=SUSPENDED_OPS), OK),
     ("vm.resume", dict(ops=HALTED_OPS), HALTED),
     ("vm.pause", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
@@ -218,8 +224,11 @@ VM_CASES: list[tuple[str, dict, str]] = [
     # placement operations
     ("vm.start_on", dict(ops=HALTED_OPS), OK),
     ("vm.start_on", dict(power="Suspended", ops=SUSPENDED_OPS), SUSPENDED),
-    ("vm.migrate", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
-    ("vm.migrate", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS), RUNNING),
+    ("vm.migrate", dict(power="Running", ops=RUNNING_OPS, tools=True),
+     "There is no other server in the pool to move it to."),
+    ("vm.migrate", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS),
+     "The VM has no guest tools running, so it cannot move while it runs; install them in "
+     "the guest."),
     ("vm.migrate", dict(ops=HALTED_OPS), HALTED),
     # delete
     ("vm.delete", dict(ops=HALTED_OPS), OK),
@@ -540,3 +549,34 @@ def test_cd_drives_do_not_count_as_storage() -> None:
     conn = pool.conn()
     [choice] = host_choices(conn.cache.record("VM", vm), conn.cache, exclude_current=False)
     assert choice.enabled and choice.value == host
+
+
+def test_memory_figures_never_read_alike() -> None:
+    from xapiman.actions.placement import need_and_free
+
+    assert need_and_free(4 * GiB, 2 * GiB) == ("4.0 GiB", "2.0 GiB")
+    # 1.02 GiB needed, 0.98 GiB free: not "1.0 GiB, 1.0 GiB"
+    assert need_and_free(102 * GiB // 100, 98 * GiB // 100 + 1) == ("1.02 GiB", "0.98 GiB")
+    # a need just above what is free reads above it
+    assert need_and_free(GiB + 1, GiB) == ("1.01 GiB", "1.00 GiB")
+    assert need_and_free(int(1.004 * GiB), int(1.001 * GiB)) == ("1.01 GiB", "1.00 GiB")
+
+
+def migrate_pool(free_on_other: int) -> tuple[Pool, str]:
+    pool = Pool()
+    here = pool.host("here", memory_total=16 * GiB, overhead=GiB)
+    there = pool.host("there", memory_total=free_on_other + GiB, overhead=GiB)
+    sr = pool.sr("shared", hosts={here: True, there: True})
+    vm = pool.vm("app", "Running", RUNNING_OPS, tools=True, memory=4 * GiB, host=here)
+    pool.disk(vm, sr)
+    pool.resident(vm, here)
+    return pool, vm
+
+
+def test_migrate_is_offered_only_when_another_server_can_take_the_vm() -> None:
+    pool, vm = migrate_pool(free_on_other=8 * GiB)
+    assert available("vm.migrate", pool, ("vm", vm)) == OK
+    pool, vm = migrate_pool(free_on_other=3 * GiB)
+    assert available("vm.migrate", pool, ("vm", vm)) == (
+        "No other server can take it (there: Not enough free memory: the VM needs 4.0 GiB, "
+        "3.0 GiB free.).")

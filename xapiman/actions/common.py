@@ -21,13 +21,16 @@ class VmCall(Action):
         method: the XAPI message, e.g. "VM.clean_shutdown".
         args: the arguments after the VM ref.
         confirm: a question asked once before running (None: no question).
+        ask_first: a question the user may turn off ("do not ask me again"), as XenCenter
+            asks before a clean shut down, reboot or suspend.
     """
 
     classes = frozenset({"vm"})
 
     def __init__(self, id: str, label: str, op: str, method: str, *args: object,
                  shortcut: str | None = None, confirm: str | None = None,
-                 destructive: bool = False, needs_tools: bool = False, icon: str = "") -> None:
+                 destructive: bool = False, needs_tools: bool = False, icon: str = "",
+                 ask_first: str | None = None) -> None:
         self.id = id
         self.label = label
         self.op = op
@@ -35,24 +38,26 @@ class VmCall(Action):
         self.args = args
         self.shortcut = shortcut
         self.confirm = confirm
+        self.ask_first = ask_first
         self.destructive = destructive
         self.needs_tools = needs_tools
         self.icon = icon
 
     def check(self, target: Target) -> Availability:
         record = target.record()
-        result = reasons.vm_operation(record, self.op)
+        result = reasons.vm_operation(record, self.op, cache=target.conn.cache)
         if self.needs_tools:
             result = reasons.with_tools_hint(result, record, target.conn.cache)
         return result
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         chosen = runnable_or_raise(self, targets)
-        if self.confirm:
-            names = ", ".join(t.name() for t in chosen)
-            question = self.confirm.format(names=names, count=len(chosen))
-            if not await ctx.prompter.confirm(self.label, question, ok_label=self.label,
-                                              danger=self.destructive):
+        question = self.confirm or self.ask_first
+        if question:
+            text = question.format(names=names_of(chosen), count=len(chosen))
+            if not await ctx.prompter.confirm(
+                    self.label, text, ok_label=self.label, danger=self.destructive,
+                    remember="" if self.confirm else self.id):
                 return []
         out = []
         for target in chosen:

@@ -12,9 +12,11 @@ Start On, Migrate, the New VM wizard and `xapiman-cli host recommend` all use `r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
+from xapiman.actions.naming import sr_label
 from xapiman.actions.prompts import Choice
 from xapiman.actions.sizes import as_int
 from xapiman.i18n import translate
@@ -31,6 +33,19 @@ OVERCOMMIT_WEIGHT = 0.2
 
 def gib(value: int) -> str:
     return translate("Placement", "{size} GiB").format(size=f"{value / GiB:.1f}")
+
+
+def need_and_free(need: int, free: int) -> tuple[str, str]:
+    """Two memory figures that read as they compare: the need rounded up, what is free
+    rounded down (so a need above what is free always reads above it, never "needs 1.0 GiB,
+    1.0 GiB free"), to a tenth of a GiB when the need is exact at that, else to a
+    hundredth."""
+    decimals = 1 if (need * 10) % GiB == 0 else 2
+    scale = 10**decimals
+    up = math.ceil(need * scale / GiB) / scale
+    down = math.floor(free * scale / GiB) / scale
+    return (translate("Placement", "{size} GiB").format(size=f"{up:.{decimals}f}"),
+            translate("Placement", "{size} GiB").format(size=f"{down:.{decimals}f}"))
 
 
 # -- what the cache says about memory, CPUs, storage and networks ----------------------------
@@ -257,7 +272,8 @@ def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None
     if host_ref != needs.current and free < needs.memory:
         refuse("memory", translate(
             "Placement", "Not enough free memory: the VM needs {need}, {free} free.").format(
-                need=gib(needs.memory), free=gib(max(free, 0))))
+                **dict(zip(("need", "free"), need_and_free(needs.memory, max(free, 0)),
+                           strict=True))))
     cpus = host_cpus(host)
     if cpus and needs.vcpus > cpus:
         refuse("cpus", translate(
@@ -265,7 +281,7 @@ def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None
                 vcpus=needs.vcpus, cpus=cpus))
     for sr in sorted(needs.srs):
         if not host_sees(host_ref, sr, cache):
-            sr_name = (cache.record("SR", sr) or {}).get("name_label", sr)
+            sr_name = sr_label(cache, sr)
             refuse("storage", translate(
                 "Placement", "The server cannot reach the storage '{sr}'.").format(sr=sr_name))
     for net in sorted(needs.networks):

@@ -52,8 +52,12 @@ class Prompter(Protocol):
     """Asks the user; the desktop app shows dialogs, the command line reads its options."""
 
     async def confirm(self, title: str, text: str, *, destroys: tuple[str, ...] = (),
-                      ok_label: str = "OK", danger: bool = False) -> bool:
-        """Yes or no. `destroys` names everything that will be lost; `danger` marks it red."""
+                      ok_label: str = "OK", danger: bool = False, remember: str = "") -> bool:
+        """Yes or no. `destroys` names everything that will be lost; `danger` marks it red.
+
+        `remember`: a question the user may turn off ("do not ask me again"), kept under
+        this key; a prompter that cannot remember asks (the desktop app) or goes ahead as it
+        does for any question that is not dangerous (the command line)."""
         ...
 
     async def ask(self, form: Form) -> dict[str, Any] | None:

@@ -7,6 +7,31 @@ from xapiman.actions.base import YES, Availability
 STATE_WORDS = {"Running": "running", "Halted": "shut down", "Suspended": "suspended",
                "Paused": "paused"}
 
+# The power states in which xapi allows each operation (xapi_vm_lifecycle); operations not
+# listed are allowed in every state.
+_HALTED = ("Halted",)
+_RUNNING = ("Running",)
+OP_STATES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("start", "start_on", "clone", "copy", "provision", "make_into_template",
+                     "changing_VCPUs", "changing_static_range", "changing_memory_limits",
+                     "changing_NVRAM"), _HALTED),
+    "unpause": ("Paused",),
+    **dict.fromkeys(("resume", "resume_on"), ("Suspended",)),
+    **dict.fromkeys(("clean_reboot", "clean_shutdown", "pause", "pool_migrate", "suspend",
+                     "changing_VCPUs_live", "snapshot_with_quiesce"), _RUNNING),
+    "changing_dynamic_range": ("Halted", "Running"),
+    **dict.fromkeys(("destroy", "export"), ("Halted", "Suspended")),
+    "hard_reboot": ("Paused", "Running"),
+    **dict.fromkeys(("checkpoint", "hard_shutdown"), ("Paused", "Suspended", "Running")),
+    "migrate_send": ("Halted", "Suspended", "Running"),
+}
+# What a running VM's guest must support (its guest tools report the feature).
+_NEEDS_SUSPEND = frozenset({"suspend", "checkpoint", "pool_migrate", "migrate_send"})
+OP_WORDS = {"suspend": "be suspended", "checkpoint": "be checkpointed",
+            "pool_migrate": "move while it runs", "migrate_send": "move while it runs",
+            "clean_shutdown": "be shut down cleanly", "clean_reboot": "be rebooted cleanly",
+            "changing_VCPUs_live": "change its vCPUs while it runs"}
+
 
 def describe_busy(record: dict) -> str:
     ops = sorted(set(record.get("current_operations", {}).values()))
@@ -14,10 +39,12 @@ def describe_busy(record: dict) -> str:
 
 
 def vm_operation(record: dict | None, op: str, *, on_snapshot: bool = False,
-                 on_template: bool = False) -> Availability:
+                 on_template: bool = False, cache=None) -> Availability:
     """Whether VM operation `op` is allowed now, with the reason when it is not.
 
-    The server's `allowed_operations` decides; the reason is worked out from the record.
+    The server's `allowed_operations` decides; the reason is worked out from the record: the
+    power state only when the operation needs another one, else what the guest lacks (with
+    `cache`, its guest tools), else the server's word.
     """
     if record is None:
         return Availability(False, "The object no longer exists.")
@@ -36,8 +63,20 @@ def vm_operation(record: dict | None, op: str, *, on_snapshot: bool = False,
     if busy:
         return Availability(False, f"Busy: {busy} in progress.")
     state = record.get("power_state", "")
-    if state:
+    if state and state not in OP_STATES.get(op, (state,)):
         return Availability(False, f"Not possible while the VM is {STATE_WORDS.get(state, state)}.")
+    if state == "Running" and op in OP_WORDS:
+        doing = OP_WORDS[op]
+        if cache is not None and guest_tools_missing(record, cache):
+            return Availability(False, f"The VM has no guest tools running, so it cannot "
+                                       f"{doing}; install them in the guest.")
+        if op in _NEEDS_SUSPEND:
+            return Availability(False, f"The VM's guest does not support suspending, so it "
+                                       f"cannot {doing}.")
+        return Availability(False, f"The VM's guest does not allow it to {doing} now.")
+    if state:
+        return Availability(False, f"The server does not allow this on the VM now (it is "
+                                   f"{STATE_WORDS.get(state, state)}).")
     return Availability(False, "The server does not allow this now.")
 
 

@@ -15,6 +15,7 @@ from xapiman.actions.base import (
     register,
 )
 from xapiman.actions.common import ActionError, first_runnable, picked, runnable_or_raise
+from xapiman.actions.naming import sr_label
 from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.actions.vm_power import RESUME, SUSPEND
 from xapiman.actions.vm_snapshots import destroy_vm_and_disks, vm_disks
@@ -32,7 +33,7 @@ class HostChoice(Action):
     title = ""
 
     def check(self, target: Target) -> Availability:
-        return reasons.vm_operation(target.record(), self.op)
+        return reasons.vm_operation(target.record(), self.op, cache=target.conn.cache)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         target = first_runnable(self, targets)
@@ -75,6 +76,21 @@ class Migrate(HostChoice):
     def extra_args(self) -> tuple[object, ...]:
         return ({"live": "true"},)
 
+    def check(self, target: Target) -> Availability:
+        """Offered only when another server can take the VM; else says why none can."""
+        allowed = super().check(target)
+        if not allowed:
+            return allowed
+        record = target.record() or {}
+        choices = placement.host_choices(record, target.conn.cache, exclude_current=True)
+        if any(c.enabled for c in choices):
+            return allowed
+        others = [c for c in choices if c.value != record.get("resident_on")]
+        if not others:
+            return Availability(False, "There is no other server in the pool to move it to.")
+        why = "; ".join(f"{c.label}: {c.reason}" for c in others[:3])
+        return Availability(False, f"No other server can take it ({why}).")
+
 
 class SuspendOrResume(Action):
     """XenCenter's Ctrl+Y: suspend a running VM, resume a suspended one."""
@@ -113,7 +129,8 @@ class DeleteVm(Action):
         target = first_runnable(self, targets)
         disks = vm_disks(target)
         choices = tuple(Choice(f"{vdi['name_label']} ({int(vdi['virtual_size']) / 1024**3:.0f} GiB)",
-                               ref, enabled=True, detail=str(vdi.get("SR", "")))
+                               ref, enabled=True,
+                               detail=sr_label(target.conn.cache, vdi.get("SR", "")))
                         for ref, vdi in disks)
         shared = {ref for ref, vdi in disks if len(vdi.get("VBDs", ())) > 1}
         default = [ref for ref, _ in disks if ref not in shared]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xapiman.actions import placement
+from xapiman.actions.naming import sr_label
 from xapiman.actions.placement import HostRating, VmNeeds
 from xapiman.actions.prompts import Choice
 from xapiman.actions.sizes import as_int, format_size
@@ -224,7 +225,7 @@ def sr_choices(cache, need: int = 0) -> list[Choice]:
         elif free < need:
             reason = translate("NewVm", "Not enough space: {free} free.").format(
                 free=format_size(free))
-        out.append(Choice(sr.get("name_label", ref), ref, enabled=not reason, reason=reason,
+        out.append(Choice(sr_label(cache, ref), ref, enabled=not reason, reason=reason,
                           detail=translate("NewVm", "{free} free, {where}").format(
                               free=format_size(free), where=where)))
     return out

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from xapiman.actions import reasons
 from xapiman.actions.base import Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable, runnable_or_raise
+from xapiman.actions.naming import sr_label
 from xapiman.actions.prompts import Choice, Field, Form
 
 NULL = "OpaqueRef:NULL"
@@ -34,7 +35,7 @@ def sr_choices(target: Target, *, need: int) -> list[Choice]:
             continue
         free = int(sr.get("physical_size", 0)) - int(sr.get("physical_utilisation", 0))
         reason = "" if free >= need else f"Not enough space: needs {need / 1024**3:.1f} GiB."
-        out.append(Choice(sr["name_label"], ref, enabled=not reason, reason=reason,
+        out.append(Choice(sr_label(cache, ref), ref, enabled=not reason, reason=reason,
                           detail=f"{free / 1024**3:.0f} GiB free"))
     return out
 

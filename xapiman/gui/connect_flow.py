@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 
 from PyQt6.QtWidgets import QMessageBox, QWidget
@@ -10,6 +11,7 @@ from PyQt6.QtWidgets import QMessageBox, QWidget
 from xapiman.actions.prompts import Field, Form
 from xapiman.gui.dialogs.add_server import AddServerDialog
 from xapiman.gui.dialogs.certificate import CertificateDialog
+from xapiman.i18n import translate
 from xapiman.pools.manager import PoolManager
 from xapiman.pools.profiles import Profile, ProfileError
 from xapiman.pools.secrets import PasswordStore
@@ -27,6 +29,7 @@ class ConnectFlow:
         self.passwords = passwords
         self.notify = notify
         self.unattended = False  # a screenshot run: questions are answered "no" at once
+        self._opened: dict[str, Profile] = {}  # every profile opened, saved or not
 
     # -- add server -------------------------------------------------------------------------
 
@@ -64,8 +67,49 @@ class ConnectFlow:
             self.notify(f"The password was not remembered: {exc}", "")
 
     def open(self, profile: Profile, password: str) -> None:
+        self._opened[profile.name] = profile
         self.manager.open(profile, password)
         self.manager.connect(profile.name)
+
+    def profile_of(self, name: str) -> Profile | None:
+        """The profile of a connection: saved, or opened from the command line only."""
+        return self.manager.store.get(name) or self._opened.get(name)
+
+    async def enter_password(self, name: str, prompter) -> bool:
+        """Ask for the user and password of a connection again (a wrong or changed password)
+        and connect with them; the new password is kept in the keyring when asked to."""
+        profile = self.profile_of(name)
+        if profile is None:
+            return False
+        can_keep = bool(self.passwords is not None and self.passwords.available)
+        fields = [Field("user", translate("Connect", "User"), default=profile.user,
+                        required=True),
+                  Field("password", translate("Connect", "Password"), kind="password",
+                        required=True)]
+        if can_keep:
+            fields.append(Field("remember", translate("Connect", "Remember the password in "
+                                                      "the system keyring"), kind="bool",
+                                default=False))
+        answers = await prompter.ask(Form(
+            translate("Connect", "Connect to {name}").format(name=name),
+            translate("Connect", "Log in to {address} as:").format(address=profile.address),
+            tuple(fields), ok_label=translate("Connect", "Connect")))
+        if answers is None:
+            return False
+        user = str(answers["user"]).strip() or profile.user
+        if user != profile.user:
+            profile = dataclasses.replace(profile, user=user)
+            if self.manager.store.get(name) is not None:
+                try:
+                    self.manager.store.update(profile)
+                except (ProfileError, OSError) as exc:
+                    self.notify(translate("Connect", "The new user name was not saved: {error}")
+                                .format(error=exc), "")
+        password = str(answers["password"])
+        if answers.get("remember") and self.manager.store.get(name) is not None:
+            asyncio.ensure_future(self._remember(profile, password))
+        self.open(profile, password)
+        return True
 
     # -- start-up ---------------------------------------------------------------------------
 

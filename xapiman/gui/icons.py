@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
@@ -272,3 +273,13 @@ def action_icon(name: str) -> QIcon:
             p.end()
         result.addPixmap(pm)
     return result
+
+
+APP_ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "xapiman.svg"
+
+
+@cache
+def app_icon() -> QIcon:
+    """The application's icon (the desktop's installed one by name, else the packaged SVG)."""
+    themed = QIcon.fromTheme("xapiman")
+    return themed if not themed.isNull() else QIcon(str(APP_ICON))

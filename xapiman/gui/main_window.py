@@ -25,11 +25,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui import keyboard, menus, shell_menus
 from xapiman.gui.alerts.view import AlertsView
 from xapiman.gui.batching import merge_changes
 from xapiman.gui.bridge import PoolBridge
 from xapiman.gui.connect_flow import ConnectFlow
-from xapiman.gui.icons import icon
+from xapiman.gui.connection_commands import ConnectionCommands
+from xapiman.gui.connection_page import ConnectionStatusPage
 from xapiman.gui.notify import NotificationBar
 from xapiman.gui.perf.dashboard import DashboardWindow
 from xapiman.gui.perf.feed import MetricsFeed
@@ -37,30 +39,22 @@ from xapiman.gui.perf.treebars import LoadBars
 from xapiman.gui.prompter import QtPrompter
 from xapiman.gui.qactions import ActionBinder
 from xapiman.gui.search import ResourceFilter, TreeSearch
-from xapiman.gui.selection import selected_keys, target_of
+from xapiman.gui.selection import selected_keys, standalone_host, target_of
 from xapiman.gui.tabs import TabContext, pages_for
 from xapiman.gui.tasks_panel import TaskListModel, TaskPanel
 from xapiman.gui.tree import layout
 from xapiman.gui.tree.layout import TreeOptions
 from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
+from xapiman.gui.tree_hint import EmptyViewHint
 from xapiman.gui.window_memory import WindowMemory
 from xapiman.i18n import translate
 from xapiman.pools.manager import PoolManager
 from xapiman.settings import Settings
+from xapiman.xapi.errors import SessionAuthenticationFailed
 
 CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
 VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
               layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
-TOOLBAR = ("vm.new", None, "vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", None,
-           "vm.snapshot", "vm.migrate", None, "vm.force_shutdown", "vm.force_reboot")
-VM_MENU = ("vm.new", "vm.import", None, "vm.start", "vm.start_on", "vm.shutdown", "vm.reboot", "vm.suspend", "vm.resume",
-           "vm.pause", "vm.unpause", None, "vm.force_shutdown", "vm.force_reboot", None,
-           "vm.snapshot", "snapshot.revert", "snapshot.delete", None, "vm.clone", "vm.copy",
-           "vm.export", "vm.migrate", None, "vm.set_vcpus", "vm.set_memory", "object.rename", "object.tags",
-           "object.folder", None, "vm.delete")
-SERVER_MENU = ("host.maintenance_enter", "host.maintenance_exit", None, "host.reboot",
-               "host.shutdown", None, "object.rename", "object.tags", "object.folder")
-
 
 class MainWindow(QMainWindow):
     def __init__(self, manager: PoolManager, bridge: PoolBridge, passwords=None,
@@ -78,7 +72,7 @@ class MainWindow(QMainWindow):
         self.filter.setSourceModel(self.model)
         self.tasks = TaskListModel(self)
         self.flow = ConnectFlow(self, manager, passwords, self.notify)
-        self.prompter = QtPrompter(self)
+        self.prompter = QtPrompter(self, self.settings)
         self.metrics = MetricsFeed(self)
         self.dashboard_window: DashboardWindow | None = None
         self._current: tuple | None = None
@@ -87,6 +81,7 @@ class MainWindow(QMainWindow):
         self._flush_scheduled = False
         self._build_left()
         self.searching = TreeSearch(self.tree, self.filter, self.model)
+        self.tree_hint = EmptyViewHint(self.tree, self.model)
         self._build_right()
         self._build_tasks()
         self.binder = ActionBinder(self, self.targets, self.prompter, self._started)
@@ -97,6 +92,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self.binder.refresh)
         self._wire()
+        keyboard.install(self)
         self.memory = WindowMemory(self, self.splitter, self.settings, enabled=remember)
         self._restore_memory()
         self.statusBar().showMessage("Ready")
@@ -211,47 +207,58 @@ class MainWindow(QMainWindow):
         return self.dashboard_window
 
     def _build_menus(self) -> None:
+        self.connections = ConnectionCommands(self)
+        self.add_server_action = self.connections.add_server
+        self.reconnect_action = self.connections.connect_all
+        self.disconnect_action = self.connections.disconnect
+        self.remove_action = self.connections.remove
+        conn = self.connections
+        qactions = self.binder.qactions
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.add_server_action = QAction(icon("pool"), "&Add Server…", self)
-        self.add_server_action.setObjectName("action:add_server")
-        self.add_server_action.triggered.connect(self.flow.add_server)
-        file_menu.addAction(self.add_server_action)
-        self.reconnect_action = QAction("&Reconnect All", self)
-        self.reconnect_action.triggered.connect(self.reconnect_all)
-        file_menu.addAction(self.reconnect_action)
-        self.disconnect_action = QAction("&Disconnect", self)
-        self.disconnect_action.triggered.connect(lambda: self._for_connection(
-            self.flow.disconnect))
-        file_menu.addAction(self.disconnect_action)
-        self.remove_action = QAction("Re&move Server…", self)
-        self.remove_action.triggered.connect(lambda: self._for_connection(self.flow.remove))
-        file_menu.addAction(self.remove_action)
-        file_menu.addSeparator()
-        self._fill(file_menu, ("vm.import", "vm.export", None))
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.menus: dict[str, QMenu] = {}
+        file_menu = self._menu(bar, "file", translate("Menu", "&File"))
+        for item in (conn.add_server, None, conn.connect_all, conn.disconnect_all, None):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        menus.fill(file_menu, ("vm.import", "vm.export", None), qactions)
+        quit_action = QAction(translate("Menu", "&Quit"), self)
+        quit_action.setObjectName("action:quit")
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        self._build_view_menu(bar.addMenu("&View"))
-        vm_menu = bar.addMenu("V&M")
-        self._fill(vm_menu, VM_MENU)
-        server_menu = bar.addMenu("&Server")
-        self._fill(server_menu, SERVER_MENU)
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.add_server_action)
-        toolbar.addSeparator()
-        self._fill(toolbar, TOOLBAR)
-        self.addToolBar(toolbar)
-
-    def _fill(self, menu, ids) -> None:
-        for action_id in ids:
-            if action_id is None:
+        self._build_view_menu(self._menu(bar, "view", translate("Menu", "&View")))
+        titles = menus.menu_titles()
+        connection_items = {
+            "pool": (conn.connect, conn.enter_password, conn.disconnect, conn.remove),
+            "server": (conn.add_server, conn.connect, conn.enter_password, conn.disconnect,
+                       conn.remove),
+        }
+        for key in menus.OBJECT_MENUS:
+            menu = self._menu(bar, key, titles[key])
+            for item in connection_items.get(key, ()):
+                menu.addAction(item)
+            if key in connection_items:
                 menu.addSeparator()
-            else:
-                menu.addAction(self.binder[action_id])
+            menus.fill(menu, menus.menu_layout(key), qactions)
+        shell_menus.build_tools_menu(self, self._menu(bar, "tools", translate("Menu", "T&ools")))
+        shell_menus.build_window_menu(self, self._menu(bar, "window",
+                                                       translate("Menu", "&Window")))
+        shell_menus.build_help_menu(self, self._menu(bar, "help", translate("Menu", "&Help")))
+        toolbar = QToolBar(translate("Menu", "Main toolbar"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setAccessibleName(translate("Menu", "Main toolbar"))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(conn.add_server)
+        toolbar.addSeparator()
+        menus.fill(toolbar, menus.TOOLBAR, qactions)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _menu(self, bar, key: str, title: str) -> QMenu:
+        menu = bar.addMenu(title)
+        menu.setObjectName(f"menu:{key}")
+        menu.setToolTipsVisible(True)  # a greyed item says why on hover
+        self.menus[key] = menu
+        return menu
 
     def _build_view_menu(self, menu: QMenu) -> None:
         group = QActionGroup(self)
@@ -296,8 +303,7 @@ class MainWindow(QMainWindow):
         b.removed.connect(lambda _name: self.tree_bars.sync())
         b.state_changed.connect(self._on_state)
         b.cache_changed.connect(self._on_cache)
-        b.failed.connect(lambda name, exc: self.notify(f"{name}: could not connect: {exc}",
-                                                       repr(exc)))
+        b.failed.connect(self._on_failed)
         b.warning.connect(lambda name, text: self.notify(f"{name}: {text}"))
         b.certificate_question.connect(self.flow.ask_certificate)
         self.tree.selectionModel().selectionChanged.connect(self._on_selection)
@@ -309,6 +315,7 @@ class MainWindow(QMainWindow):
         self.task_panel.cancel_requested.connect(self.cancel_task)
         self.tasks.revealed.connect(self.reveal)
         self.model.loaded.connect(self._on_loaded)
+        self.model.loaded.connect(self.tree_hint.schedule)
 
     # -- connections ------------------------------------------------------------------------
 
@@ -329,6 +336,13 @@ class MainWindow(QMainWindow):
             self.tree_bars.sync()
         if self._current and self._current[0] == name:
             self._refresh_header()
+            status = [p for p in self._pages if isinstance(p, ConnectionStatusPage)]
+            conn = self.manager.get(name)
+            if status and conn is not None and conn.cache.loaded:
+                self._show_pages()  # the pool is there now: its own pages
+            for page in status:
+                page.refresh()
+        self.connections.refresh()
 
     def _on_cache(self, name: str, change) -> None:
         """Queue the batch; batches that pile up while the GUI is busy are applied as one."""
@@ -384,6 +398,17 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.tree.setCurrentIndex(index)
 
+    def _on_failed(self, name: str, exc: object) -> None:
+        text = translate("Connection", "{name}: could not connect: {error}").format(
+            name=name, error=exc)
+        if isinstance(exc, SessionAuthenticationFailed):
+            self.banner.show_message(text, repr(exc), action=(
+                translate("Connection", "Enter Another Password…"),
+                lambda: self.connections.ask_password(name)))
+            self.statusBar().showMessage(text, 10000)
+        else:
+            self.notify(text, repr(exc))
+
     def reconnect_all(self) -> None:
         """Connect again every server that is not connected (asking for passwords that were
         not saved)."""
@@ -397,13 +422,6 @@ class MainWindow(QMainWindow):
     def show_disconnected(self, name: str) -> None:
         """List a saved server that is not connected (Reconnect All connects it)."""
         self.model.add_connection(name, name, None, "disconnected")
-
-    def _for_connection(self, fn) -> None:
-        names = {key[0] for key in selected_keys(self.tree)}
-        if not names:
-            self.notify("Select a server or pool first.", "")
-        for name in names:
-            fn(name)
 
     # -- selection, tabs, actions -----------------------------------------------------------
 
@@ -420,6 +438,7 @@ class MainWindow(QMainWindow):
         self._current = keys[0] if keys else None
         self._show_pages()
         self.binder.refresh()
+        self.connections.refresh()
         self._remember_selection()
 
     def _remember_selection(self) -> None:
@@ -446,10 +465,18 @@ class MainWindow(QMainWindow):
             return
         name, kind, ref = self._current
         conn = self.manager.get(name)
+        if kind == "connection" and (conn is None or not conn.cache.loaded):
+            page = ConnectionStatusPage(self, name)
+            self._pages.append(page)
+            self.tabs.addTab(page, page.title)
+            self._refresh_header()
+            return
         if conn is None:
             return
         if kind == "connection":
-            ref = next(iter(conn.cache.records("pool")), "")
+            host = standalone_host(conn.cache)
+            kind, ref = ("host", host) if host else (
+                "connection", next(iter(conn.cache.records("pool")), ""))
         context = TabContext(self.binder.trigger, self.select, self.manager.get, self.metrics)
         for page_class in pages_for(kind):
             page = page_class(context)
@@ -511,24 +538,43 @@ class MainWindow(QMainWindow):
         return False
 
     def _context_menu(self, pos) -> None:
-        targets = self.targets()
-        if not targets:
-            return
+        menu = self.context_menu()
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def context_menu(self) -> QMenu | None:
+        """The menu for the selected rows: what applies to them, and for a pool's own row
+        what applies to its connection (never window-wide items)."""
+        keys = selected_keys(self.tree)
+        if not keys:
+            return None
+        self.connections.refresh()
         menu = QMenu(self)
-        applicable = self.binder.applicable(targets)
-        ids = (("vm.new", "vm.import", None, *SERVER_MENU)
-               if all(t.cls == "host" for t in targets) else VM_MENU)
-        for action_id in ids:
-            if action_id is None:
-                menu.addSeparator()
-            elif action_id in applicable:
-                menu.addAction(self.binder[action_id])
-        if any(t.cls == "pool" for t in targets):
-            menu.addAction(self.disconnect_action)
-            menu.addAction(self.remove_action)
-        menu.addSeparator()
-        menu.addAction(self.reconnect_action)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.setObjectName("contextMenu")
+        menu.setToolTipsVisible(True)
+        conn = self.connections
+        rows = {k[1] for k in keys}
+        pairs = [(k, t) for k in keys if (t := target_of(k, self.manager.get)) is not None]
+        targets = [t for _k, t in pairs]
+        if rows == {"connection"}:
+            states = {conn.state(k[0]) for k in keys}
+            connected = states & {"connected", "connecting", "reconnecting"}
+            if not connected or states - {"connected"}:
+                menu.addAction(conn.connect)
+                menu.addAction(conn.enter_password)
+            if connected:
+                menu.addAction(conn.disconnect)
+            menu.addSeparator()
+        kinds = {t.cls if k[1] == "connection" else k[1] for k, t in pairs}
+        menus.fill(menu, menus.context_ids(kinds, targets), self.binder.qactions)
+        if rows == {"connection"}:
+            menu.addSeparator()
+            menu.addAction(conn.remove)
+        if menu.isEmpty():
+            menu.deleteLater()
+            return None
+        return menu
 
     def cancel_task(self, entry) -> None:
         """Ask the server to cancel a running task (best effort, as in xapi)."""
@@ -579,6 +625,7 @@ class MainWindow(QMainWindow):
         if options == self.model.options:
             return
         self.model.set_options(options)
+        self.tree_hint.schedule()
         for name in self.model.connection_ids():
             self._on_loaded(name)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+from xapiman.i18n import translate
 
 
 class NotificationBar(QFrame):
@@ -20,7 +24,13 @@ class NotificationBar(QFrame):
         self.label.setObjectName("notificationText")
         self.label.setWordWrap(True)
         layout.addWidget(self.label, 1)
-        close = QPushButton("Dismiss")
+        self.action_button = QPushButton()
+        self.action_button.setObjectName("notificationAction")
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
+        layout.addWidget(self.action_button)
+        self._action: Callable[[], object] | None = None
+        close = QPushButton(translate("Notification", "Dismiss"))
         close.setObjectName("notificationDismiss")
         close.clicked.connect(self.hide)
         layout.addWidget(close)
@@ -29,8 +39,23 @@ class NotificationBar(QFrame):
         self._timer.timeout.connect(self.hide)
         self.hide()
 
-    def show_message(self, text: str, details: str = "", seconds: int = 20) -> None:
+    def show_message(self, text: str, details: str = "", seconds: int = 20,
+                     action: tuple[str, Callable[[], object]] | None = None) -> None:
+        """Show `text`; `action` (label, callback): a button that fixes the problem (the
+        message then stays until it is used or dismissed)."""
         self.label.setText(text)
         self.label.setToolTip(details or text)
+        self._action = action[1] if action else None
+        self.action_button.setVisible(action is not None)
+        if action is not None:
+            self.action_button.setText(action[0])
+            self._timer.stop()
+        else:
+            self._timer.start(seconds * 1000)
         self.show()
-        self._timer.start(seconds * 1000)
+
+    def _act(self) -> None:
+        action, self._action = self._action, None
+        self.hide()
+        if action is not None:
+            action()

@@ -10,6 +10,19 @@ from PyQt6.QtWidgets import QDialog, QWidget
 from xapiman.actions.prompts import Form, Prompter
 from xapiman.gui.dialogs.confirm import ConfirmDialog
 from xapiman.gui.dialogs.form import FormDialog
+from xapiman.settings import Settings
+
+SILENCED = "confirm.silenced"  # settings key: the questions not to ask again
+
+
+def silenced_questions(settings: Settings | None) -> list[str]:
+    if settings is None:
+        return []
+    return [str(k) for k in settings.get(SILENCED, [])]
+
+
+def silence_question(settings: Settings, key: str) -> None:
+    settings.set(SILENCED, sorted({*silenced_questions(settings), key}))
 
 
 async def run_dialog(dialog: QDialog) -> int:
@@ -42,14 +55,23 @@ class QtPrompter(Prompter):
         parent: the window the dialogs belong to (None: application-modal, no parent).
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         self.parent = parent
+        self.settings = settings
 
     async def confirm(self, title: str, text: str, *, destroys: tuple[str, ...] = (),
-                      ok_label: str = "OK", danger: bool = False) -> bool:
-        """Yes or no; True only when the user pressed the OK button."""
-        dialog = ConfirmDialog(title, text, destroys, ok_label, danger, self.parent)
-        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+                      ok_label: str = "OK", danger: bool = False, remember: str = "") -> bool:
+        """Yes or no; True only when the user pressed the OK button (or turned this
+        question off earlier: `remember`, kept in the settings)."""
+        can_silence = bool(remember) and self.settings is not None
+        if can_silence and remember in silenced_questions(self.settings):
+            return True
+        dialog = ConfirmDialog(title, text, destroys, ok_label, danger, self.parent,
+                               can_silence=can_silence)
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        if accepted and dialog.silenced and self.settings is not None:
+            silence_question(self.settings, remember)
+        return accepted
 
     async def ask(self, form: Form) -> dict[str, Any] | None:
         """The filled-in form; None when the user cancels."""

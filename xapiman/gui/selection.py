@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xapiman.actions import Target
+from xapiman.gui.tree import layout
 from xapiman.gui.tree.model import KeyRole
 
 VM_KINDS = {"vm", "template", "snapshot"}
@@ -15,11 +16,21 @@ def target_of(key: tuple, connection_of) -> Target | None:
     if conn is None:
         return None
     if kind == "connection":
+        host = standalone_host(conn.cache)
+        if host:
+            return Target(conn, "host", host)
         pool = next(iter(conn.cache.records("pool")), None)
         return Target(conn, "pool", pool) if pool else None
     if kind == "group" or not ref:
         return None
     return Target(conn, "vm" if kind in VM_KINDS else kind, ref)
+
+
+def standalone_host(cache) -> str:
+    """The host of a standalone server (a pool without a name, one host), else ""."""
+    if cache is None or not layout.is_standalone(cache):
+        return ""
+    return next(iter(cache.records("host")), "")
 
 
 def selected_keys(view) -> list[tuple]:

@@ -87,7 +87,7 @@ class TerminalPrompter:
         self.assume_yes = assume_yes
 
     async def confirm(self, title: str, text: str, *, destroys: tuple[str, ...] = (),
-                      ok_label: str = "OK", danger: bool = False) -> bool:
+                      ok_label: str = "OK", danger: bool = False, remember: str = "") -> bool:
         if self.assume_yes or not danger:
             return True
         lines = [text, *(f"  will destroy: {d}" for d in destroys)]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor, QPalette
 from PyQt6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -19,6 +20,8 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from xapiman.i18n import translate
 
 DANGER_COLOUR = "#b3261e"
 TEXT_WIDTH = 440
@@ -152,7 +155,8 @@ class ConfirmDialog(QDialog):
 
     def __init__(self, title: str, text: str, destroys: Sequence[str] = (),
                  ok_label: str = "OK", danger: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, can_silence: bool = False) -> None:
+        """`can_silence`: offer "Do not ask me again" (read `silenced` once accepted)."""
         super().__init__(parent)
         self.setObjectName("confirm_dialog")
         self.setWindowTitle(title)
@@ -177,8 +181,20 @@ class ConfirmDialog(QDialog):
             column.addWidget(destroys_panel(destroys, with_icon=False))
         body.addLayout(column, 1)
         outer.addLayout(body)
+        self.silence_check: QCheckBox | None = None
+        if can_silence:
+            self.silence_check = QCheckBox(translate("Confirm", "&Do not ask me again"), self)
+            self.silence_check.setObjectName("dont_ask_again")
+            self.silence_check.setToolTip(translate(
+                "Confirm", "Tools ▸ Options can bring this question back."))
+            outer.addWidget(self.silence_check)
         self.buttons = ok_cancel_buttons(self, ok_label, danger)
         outer.addWidget(self.buttons)
+
+    @property
+    def silenced(self) -> bool:
+        """Whether the user asked not to be asked this again."""
+        return self.silence_check is not None and self.silence_check.isChecked()
 
     @property
     def ok_button(self) -> QPushButton:
