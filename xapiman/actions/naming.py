@@ -14,7 +14,7 @@ def sr_host(cache, sr_ref: str) -> str:
         return ""
     hosts = {(cache.record("PBD", p) or {}).get("host") for p in sr.get("PBDs", ())}
     hosts.discard(None)
-    return hosts.pop() if len(hosts) == 1 else ""
+    return str(hosts.pop()) if len(hosts) == 1 else ""
 
 
 def sr_label(cache, sr_ref: str) -> str:

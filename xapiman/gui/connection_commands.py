@@ -20,7 +20,8 @@ class ConnectionCommands(QObject):
     """QActions on the connections of the selected rows (the window's tree).
 
     Attributes:
-        add_server, connect, enter_password, disconnect, remove, connect_all, disconnect_all.
+        add_server, connect_selected, enter_password, disconnect_selected, remove,
+        connect_all, disconnect_all.
     """
 
     def __init__(self, window) -> None:
@@ -30,15 +31,15 @@ class ConnectionCommands(QObject):
         self.add_server = self._make("add_server", translate("Menu", "&Add Server…"),
                                      window.flow.add_server, icon_name="pool")
         self.add_server.setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.connect = self._make("connect", translate("Menu", "&Connect"), self._connect)
+        self.connect_selected = self._make("connect", translate("Menu", "&Connect"), self._connect)
         self.enter_password = self._make("enter_password",
                                          translate("Menu", "Connect with Another &Password…"),
                                          self._enter_password)
-        self.disconnect = self._make("disconnect", translate("Menu", "&Disconnect"),
+        self.disconnect_selected = self._make("disconnect", translate("Menu", "&Disconnect"),
                                      lambda: self._each(window.flow.disconnect))
         self.remove = self._make("remove", translate("Menu", "Re&move from xapiman…"),
                                  lambda: self._each(window.flow.remove))
-        self.connect_all = self._make("reconnect_all", translate("Menu", "Connect A&ll"),
+        self.connect_all = self._make("connect_all", translate("Menu", "Connect A&ll"),
                                       window.reconnect_all)
         self.disconnect_all = self._make("disconnect_all", translate("Menu", "Disconnect All"),
                                          self._disconnect_all)
@@ -71,11 +72,11 @@ class ConnectionCommands(QObject):
         names = self.selected()
         states = [self.state(n) for n in names]
         nothing = translate("Menu", "Select a server or pool first.")
-        self._enable(self.connect, any(s not in CONNECTED_STATES for s in states),
+        self._enable(self.connect_selected, any(s not in CONNECTED_STATES for s in states),
                      nothing if not names else translate("Menu", "Already connected."))
         self._enable(self.enter_password, bool(names) and all(
             self.window.flow.profile_of(n) is not None for n in names), nothing)
-        self._enable(self.disconnect, any(s in CONNECTED_STATES for s in states),
+        self._enable(self.disconnect_selected, any(s in CONNECTED_STATES for s in states),
                      nothing if not names else translate("Menu", "Not connected."))
         self._enable(self.remove, bool(names), nothing)
         all_states = [self.state(n) for n in self.window.model.connection_ids()]

@@ -29,7 +29,7 @@ class ConnectionStatusPage(QWidget):
         super().__init__()
         self.title = translate("Connection", "Connection")
         self.setObjectName("tab:Connection")
-        self.window = window
+        self.main = window
         self.name = name
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 16, 16, 16)
@@ -45,7 +45,7 @@ class ConnectionStatusPage(QWidget):
         row = QHBoxLayout()
         commands = window.connections
         self.buttons: dict[str, QToolButton] = {}
-        for key, action in (("connect", commands.connect),
+        for key, action in (("connect", commands.connect_selected),
                             ("enter_password", commands.enter_password),
                             ("remove", commands.remove)):
             button = QToolButton()
@@ -60,11 +60,11 @@ class ConnectionStatusPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        entry = self.window.model.entry(self.name)
+        entry = self.main.model.entry(self.name)
         state, reason, attempt = ((entry.state, entry.reason, entry.attempt)
                                   if entry is not None else ("disconnected", "", 0))
         self.state_label.setText(state_sentence(state, reason, attempt))
-        profile = self.window.flow.profile_of(self.name)
+        profile = self.main.flow.profile_of(self.name)
         self.address_label.setText(
             translate("Connection", "{user} on {address}").format(
                 user=profile.user, address=profile.address) if profile is not None else "")

@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         keyboard.install(self)
         self.memory = WindowMemory(self, self.splitter, self.settings, enabled=remember)
         self._restore_memory()
-        self.statusBar().showMessage("Ready")
+        self.status("Ready")
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -210,11 +210,12 @@ class MainWindow(QMainWindow):
         self.connections = ConnectionCommands(self)
         self.add_server_action = self.connections.add_server
         self.reconnect_action = self.connections.connect_all
-        self.disconnect_action = self.connections.disconnect
+        self.disconnect_action = self.connections.disconnect_selected
         self.remove_action = self.connections.remove
         conn = self.connections
         qactions = self.binder.qactions
         bar = self.menuBar()
+        assert bar is not None
         self.menus: dict[str, QMenu] = {}
         file_menu = self._menu(bar, "file", translate("Menu", "&File"))
         for item in (conn.add_server, None, conn.connect_all, conn.disconnect_all, None):
@@ -228,9 +229,10 @@ class MainWindow(QMainWindow):
         self._build_view_menu(self._menu(bar, "view", translate("Menu", "&View")))
         titles = menus.menu_titles()
         connection_items = {
-            "pool": (conn.connect, conn.enter_password, conn.disconnect, conn.remove),
-            "server": (conn.add_server, conn.connect, conn.enter_password, conn.disconnect,
-                       conn.remove),
+            "pool": (conn.connect_selected, conn.enter_password, conn.disconnect_selected,
+                     conn.remove),
+            "server": (conn.add_server, conn.connect_selected, conn.enter_password,
+                       conn.disconnect_selected, conn.remove),
         }
         for key in menus.OBJECT_MENUS:
             menu = self._menu(bar, key, titles[key])
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def _menu(self, bar, key: str, title: str) -> QMenu:
         menu = bar.addMenu(title)
+        assert menu is not None
         menu.setObjectName(f"menu:{key}")
         menu.setToolTipsVisible(True)  # a greyed item says why on hover
         self.menus[key] = menu
@@ -329,10 +332,10 @@ class MainWindow(QMainWindow):
     def _on_state(self, name: str, change) -> None:
         self.model.set_state(name, change.state.value, change.reason, change.attempt)
         if change.state.value == "reconnecting":
-            self.statusBar().showMessage(f"{name}: connection lost, reconnecting (attempt "
+            self.status(f"{name}: connection lost, reconnecting (attempt "
                                          f"{change.attempt})…")
         elif change.state.value == "connected":
-            self.statusBar().showMessage(f"{name}: connected", 5000)
+            self.status(f"{name}: connected", 5000)
             self.tree_bars.sync()
         if self._current and self._current[0] == name:
             self._refresh_header()
@@ -405,7 +408,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message(text, repr(exc), action=(
                 translate("Connection", "Enter Another Password…"),
                 lambda: self.connections.ask_password(name)))
-            self.statusBar().showMessage(text, 10000)
+            self.status(text, 10000)
         else:
             self.notify(text, repr(exc))
 
@@ -561,10 +564,10 @@ class MainWindow(QMainWindow):
             states = {conn.state(k[0]) for k in keys}
             connected = states & {"connected", "connecting", "reconnecting"}
             if not connected or states - {"connected"}:
-                menu.addAction(conn.connect)
+                menu.addAction(conn.connect_selected)
                 menu.addAction(conn.enter_password)
             if connected:
-                menu.addAction(conn.disconnect)
+                menu.addAction(conn.disconnect_selected)
             menu.addSeparator()
         kinds = {t.cls if k[1] == "connection" else k[1] for k, t in pairs}
         menus.fill(menu, menus.context_ids(kinds, targets), self.binder.qactions)
@@ -587,7 +590,7 @@ class MainWindow(QMainWindow):
                 await asyncio.to_thread(entry.handle.cancel)
             elif conn is not None:
                 await asyncio.to_thread(conn.call, "task.cancel", entry.ref)
-            self.statusBar().showMessage(f"Cancelling {entry.title}…", 5000)
+            self.status(f"Cancelling {entry.title}…", 5000)
         except Exception as exc:
             self.notify(f"{entry.title} could not be cancelled: {exc}", repr(exc))
 
@@ -631,9 +634,15 @@ class MainWindow(QMainWindow):
 
     # -- messages ---------------------------------------------------------------------------
 
+    def status(self, text: str, timeout_ms: int = 0) -> None:
+        """A line in the status bar (for `timeout_ms`, 0: until the next one)."""
+        bar = self.statusBar()
+        if bar is not None:
+            bar.showMessage(text, timeout_ms)
+
     def notify(self, text: str, details: str = "") -> None:
         self.banner.show_message(text, details)
-        self.statusBar().showMessage(text, 10000)
+        self.status(text, 10000)
 
     def _restore_memory(self) -> None:
         """The layout, tree view and toggles of the last run (the selection once loaded)."""

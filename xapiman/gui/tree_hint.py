@@ -32,7 +32,10 @@ class EmptyViewHint(QObject):
         super().__init__(tree)
         self.tree = tree
         self.model = model
-        self.label = QLabel(tree.viewport())
+        viewport = tree.viewport()
+        assert viewport is not None
+        self.viewport = viewport
+        self.label = QLabel(viewport)
         self.label.setObjectName("emptyViewHint")
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -45,7 +48,7 @@ class EmptyViewHint(QObject):
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset,
                        model.layoutChanged):
             signal.connect(self.schedule)
-        tree.viewport().installEventFilter(self)
+        viewport.installEventFilter(self)
 
     def schedule(self, *_args) -> None:
         if not self._timer.isActive():
@@ -68,11 +71,11 @@ class EmptyViewHint(QObject):
                    for child in top.children)
 
     def _place(self) -> None:
-        viewport = self.tree.viewport()
-        rows = self.tree.model().rowCount() if self.tree.model() is not None else 0
-        last = self.tree.model().index(rows - 1, 0) if rows else None
+        model = self.tree.model()
+        rows = model.rowCount() if model is not None else 0
+        last = model.index(rows - 1, 0) if model is not None and rows else None
         top = self.tree.visualRect(last).bottom() + 12 if last is not None else 8
-        width = max(viewport.width() - 24, 120)
+        width = max(self.viewport.width() - 24, 120)
         self.label.setFixedWidth(width)
         self.label.adjustSize()
         self.label.move(12, top)
