@@ -277,6 +277,7 @@ STORAGE_OPERATIONS: list[tuple[str, Args]] = [
                                      if not s.xenapi.VBD.get_empty(cd)),)),
     ("VBD.insert", lambda s, p: (next(cd for vm in vms(s, "Running") for cd in [cd_of(s, vm)]
                                       if s.xenapi.VBD.get_empty(cd)), iso(s))),
+    ("VDI.pool_migrate", lambda s, p: movable_disk(s)),
     ("SR.forget", lambda s, p: unplugged(s, "renamed nfs")),
     ("SR.introduce", lambda s, p: ("2a0c6f4e-8b44-4a8b-95a4-7f3d9d0b6c21", "introduced", "", "nfs",
                                    "user", True, {})),
@@ -285,6 +286,16 @@ STORAGE_OPERATIONS: list[tuple[str, Args]] = [
 
 
 FORGOTTEN: dict[str, str] = {}
+
+
+def movable_disk(s) -> tuple:
+    """A disk of a running VM on shared storage, and the other shared SR to move it to."""
+    x = s.xenapi
+    vm = agile(s)
+    vdi = next(x.VBD.get_VDI(v) for v in x.VM.get_VBDs(vm) if x.VBD.get_type(v) == "Disk")
+    dest = next(sr for sr in (sr_named(s, "NFS virtual disk storage"),
+                              sr_named(s, "iSCSI virtual disk storage")) if sr != x.VDI.get_SR(vdi))
+    return vdi, dest, {}
 
 
 def forgotten(s) -> str:
@@ -392,8 +403,20 @@ POOL_OPERATIONS: list[tuple[str, Args]] = [
     ("pool.enable_ha", lambda s, p: ([], {})),
     ("pool.disable_ha", lambda s, p: ()),
     ("pool.eject", lambda s, p: ejectable(s)),
+    ("pool.create_VLAN_from_PIF", lambda s, p: vlan_args(s)),
     ("pool.designate_new_master", lambda s, p: (supporter(s),)),  # last: sessions end
 ]
+
+def vlan_args(s) -> tuple:
+    """eth1 of a host, and an empty network for VLAN 400 on it (made once)."""
+    x = s.xenapi
+    eth1 = next(r for r, v in x.PIF.get_all_records().items()
+                if v["device"] == "eth1" and v["VLAN"] == "-1")
+    found = x.network.get_by_name_label("VLAN 400")
+    net = found[0] if found else x.network.create({"name_label": "VLAN 400",
+                                                   "name_description": "", "other_config": {}})
+    return eth1, net, "400"
+
 
 _PEM: list[str] = []
 

@@ -49,8 +49,8 @@ def test_counts_per_class(demo):
     sr_types = Counter(sr["type"] for sr in demo.all("SR").values())
     assert sr_types == {"ext": 2, "udev": 4, "nfs": 1, "lvmoiscsi": 1, "iso": 2}
     assert len(demo.all("PBD")) == 2 + 4 + 4 * 2
-    assert len(demo.all("network")) == 4
-    assert len(demo.all("PIF")) == len(demo.all("PIF_metrics")) == 6
+    assert len(demo.all("network")) == 6
+    assert len(demo.all("PIF")) == len(demo.all("PIF_metrics")) == 10
     assert [v["tag"] for v in demo.all("VLAN").values()] == [100, 100]
     disks = [b for b in demo.all("VBD").values() if b["type"] == "Disk"]
     assert all(b["VDI"] != NULL_REF for b in disks)

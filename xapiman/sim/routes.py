@@ -29,6 +29,7 @@ ROUTE_MODULES: list[str] = [
     "xapiman.sim.routes_rrd",
     "xapiman.sim.routes_console",
     "xapiman.sim.routes_xva",
+    "xapiman.sim.routes_raw_vdi",
 ]
 
 

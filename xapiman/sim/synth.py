@@ -165,9 +165,12 @@ def add_sm_drivers(db: Database) -> None:
 
 
 def add_networks(db: Database, pool: Pool, rng: random.Random) -> None:
-    """eth0 (management), eth1 (storage), the internal network and a DMZ VLAN on eth0."""
+    """eth0 (management), eth1 (storage), eth2 and eth3 (unused, for bonds), the internal
+    network and a DMZ VLAN on eth0."""
     pool.mgmt = build.add_network(db, "Pool-wide network associated with eth0", "xenbr0")
     storage_net = build.add_network(db, "Pool-wide network associated with eth1", "xenbr1")
+    spare = [build.add_network(db, f"Pool-wide network associated with eth{n}", f"xenbr{n}")
+             for n in (2, 3)]
     build.add_network(db, "Host internal management network", "xenapi",
                       description="Network on which guests will be assigned a link-local address")
     pool.dmz = build.add_network(db, "DMZ (VLAN 100)", "xapi1",
@@ -176,6 +179,8 @@ def add_networks(db: Database, pool: Pool, rng: random.Random) -> None:
         eth0 = build.add_pif(db, host, pool.mgmt, "eth0", management=True, ip=f"10.0.0.{10 + i}",
                              rng=rng)
         build.add_pif(db, host, storage_net, "eth1", rng=rng)
+        for n, net in enumerate(spare, start=2):
+            build.add_pif(db, host, net, f"eth{n}")  # own seed: the rest stays as it was
         tagged = build.add_pif(db, host, pool.dmz, "eth0", rng=rng)
         vlan = db.create("VLAN", {"tagged_PIF": eth0, "untagged_PIF": tagged, "tag": 100})
         db.update(tagged, VLAN=100, physical=False, VLAN_master_of=vlan,

@@ -84,6 +84,12 @@ def keep_chunk(db: Database, vdi: str, index: int, data: bytes) -> None:
         chunks[index] = data
 
 
+def replace_contents(db: Database, vdi: str, chunks: dict[int, bytes]) -> None:
+    """`vdi` now holds these non-zero chunks and zeros elsewhere (a whole-disk write)."""
+    kept = {i: d for i, d in sorted(chunks.items()) if d.count(0) != len(d)}
+    _contents(db)[vdi] = dict(list(kept.items())[:KEEP_CHUNKS])
+
+
 def chunk_plan(size: int, nonzero: dict[int, bytes]) -> list[int]:
     """The chunk numbers an export writes: the non-zero ones plus the first and the last."""
     if size <= 0:

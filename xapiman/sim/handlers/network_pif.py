@@ -1,5 +1,4 @@
-"""PIF.plug/unplug/reconfigure_ip, Bond.create/destroy and VLAN.create/destroy (minimal:
-the records and the checks a manager meets)."""
+"""PIF.plug/unplug/reconfigure_ip and VLAN.create/destroy (bonds are in bond.py)."""
 
 from __future__ import annotations
 
@@ -96,73 +95,6 @@ def new_virtual_pif(db: Database, host: str, network: str, device: str, mac: str
     })
 
 
-# -- bonds ------------------------------------------------------------------------------------
-
-def checked_bond_members(db: Database, members: list[str]) -> str:
-    """The host of the members; errors as xapi_bond.ml for bad member sets."""
-    if len(members) < 2:
-        raise Failure("PIF_BOND_NEEDS_MORE_MEMBERS")
-    hosts = {db.get(pif, "PIF")["host"] for pif in members}
-    if len(hosts) > 1:
-        raise Failure("PIF_CANNOT_BOND_CROSS_HOST")
-    for pif in members:
-        if db.get(pif, "PIF")["bond_slave_of"] != NULL_REF:
-            raise Failure("PIF_ALREADY_BONDED", pif)
-    return hosts.pop()
-
-
-def move_ip_config(db: Database, source: str, target: str) -> None:
-    """The management role and IP settings of `source` go to `target`."""
-    rec = db.get(source, "PIF")
-    keys = ("management", "ip_configuration_mode", "IP", "netmask", "gateway", "DNS")
-    db.update(target, **{k: rec[k] for k in keys})
-    db.update(source, management=False, ip_configuration_mode="None", IP="", netmask="",
-              gateway="", DNS="")
-
-
-@handler("Bond", "create")
-def bond_create(call: Call, network: str, members: list[str], MAC: str,  # noqa: N803
-                mode: str = "balance-slb", properties: dict[str, str] | None = None) -> str:
-    db = call.db
-    with db.lock:
-        db.get(network, "network")
-        host = checked_bond_members(db, members)
-        assert_network_free_on(db, host, network)
-        first = db.get(members[0], "PIF")
-        count = sum(1 for _ in db.where("PIF", host=host, physical=False, VLAN=-1))
-        master = new_virtual_pif(db, host, network, f"bond{count}", MAC or first["MAC"],
-                                 metrics=first["metrics"], mtu=first["MTU"])
-        bond = db.create("Bond", {"master": master, "primary_slave": members[0], "mode": mode,
-                                  "properties": properties or {}, "links_up": len(members),
-                                  "other_config": {}})
-        for pif in members:
-            if db.get(pif, "PIF")["management"] or db.get(pif, "PIF")["IP"]:
-                move_ip_config(db, pif, master)
-            db.update(pif, bond_slave_of=bond, currently_attached=False)
-    call.sleep(PLUG_TIME * 3, steps=1)
-    return bond
-
-
-@handler("Bond", "destroy")
-def bond_destroy(call: Call, self: str) -> None:
-    db = call.db
-    with db.lock:
-        rec = db.get(self, "Bond")
-        master = rec["master"]
-        assert_no_vifs_in_use_on(db, db.get(master, "PIF")["host"], db.get(master, "PIF")["network"])
-        primary = rec["primary_slave"] if db.find(rec["primary_slave"], "PIF") else None
-        slaves = list(rec["slaves"])
-        if primary is None and slaves:
-            primary = slaves[0]
-        if primary is not None:
-            move_ip_config(db, master, primary)
-        for pif in slaves:
-            db.update(pif, bond_slave_of=NULL_REF, currently_attached=True)
-        db.destroy(self)
-        db.destroy(master)
-    call.sleep(PLUG_TIME * 2, steps=1)
-
-
 # -- VLANs ------------------------------------------------------------------------------------
 
 @handler("VLAN", "create")
@@ -171,13 +103,16 @@ def vlan_create(call: Call, tagged_PIF: str, tag: int, network: str) -> str:  # 
     with db.lock:
         db.get(network, "network")
         pif = db.get(tagged_PIF, "PIF")
+        if pif["bond_slave_of"] != NULL_REF and db.find(pif["bond_slave_of"], "Bond"):
+            raise Failure("CANNOT_ADD_VLAN_TO_BOND_SLAVE", tagged_PIF)
         assert_network_free_on(db, pif["host"], network)
         if tag < 0 or tag > 4094:
             raise Failure("VLAN_TAG_INVALID", tag)
         if any(True for _ in db.where("VLAN", tagged_PIF=tagged_PIF, tag=tag)):
             raise Failure("PIF_VLAN_EXISTS", pif["device"])
         untagged = new_virtual_pif(db, pif["host"], network, pif["device"], VLAN_MAC,
-                                   vlan=tag, metrics=pif["metrics"], mtu=pif["MTU"])
+                                   vlan=tag, metrics=pif["metrics"],
+                                   mtu=db.get(network, "network")["MTU"] or pif["MTU"])
         vlan = db.create("VLAN", {"tagged_PIF": tagged_PIF, "untagged_PIF": untagged,
                                   "tag": tag, "other_config": {}})
         db.update(untagged, VLAN_master_of=vlan)

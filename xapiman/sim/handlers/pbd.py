@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from xml.dom import minidom
 
+from xapiman.sim import storage_net
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure
@@ -308,6 +309,7 @@ def assert_attachable(db: Database, pbd: str) -> None:
             other_rec = db.get(other, "PBD")
             if other_rec["currently_attached"] and other_rec["host"] != rec["host"]:
                 raise Failure("SR_NOT_SHARABLE", rec["SR"], other_rec["host"])
+    storage_net.check(db, rec["host"], sr_rec["type"], rec["device_config"])
     check_device_config(db, sr_rec["type"], rec["device_config"])
     unknown = sr_rec["uuid"] not in backend(db).forgotten_srs
     if sr_rec["physical_size"] < 0 and unknown and sr_rec["type"] not in ("iso", "udev"):

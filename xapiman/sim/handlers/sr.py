@@ -1,8 +1,11 @@
-"""SR handlers (create, introduce, probe, scan, update, forget, destroy, setters) and the rules
+"""SR handlers (create, introduce, scan, update, forget, destroy, setters) and the rules
 for SR allowed_operations."""
 
 from __future__ import annotations
 
+import contextlib
+
+from xapiman.sim import storage_net
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database, new_uuid
 from xapiman.sim.errors import Failure
@@ -12,7 +15,6 @@ from xapiman.sim.handlers.pbd import (
     check_device_config,
     iso_library,
     plug,
-    probe_answer,
     storage_size,
 )
 from xapiman.sim.handlers.registry import handler
@@ -111,6 +113,7 @@ def sr_create(call: Call, host: str, device_config: dict, physical_size: int, na
     driver = _driver(sr_type)
     with db.lock:
         assert_no_srmaster_key(device_config)
+        storage_net.check(db, host, driver, device_config)
         check_device_config(db, driver, device_config)
     call.sleep(SR_DURATION["create"])
     with db.lock:
@@ -126,8 +129,9 @@ def sr_create(call: Call, host: str, device_config: dict, physical_size: int, na
         if driver == "iso":
             _fill_iso_library(db, db.get(sr, "SR")["uuid"], device_config.get("location", ""))
         refresh_operations(db, sr)
-    for pbd in pbds:
-        plug(call, pbd, seconds=0.0)
+    for pbd in pbds:  # xapi waits for every plug; one that fails leaves its PBD unplugged
+        with contextlib.suppress(Failure):
+            plug(call, pbd, seconds=0.0)
     return sr
 
 
@@ -169,25 +173,6 @@ def sr_introduce(call: Call, uuid: str, name_label: str, name_description: str, 
         sr = db.create("SR", fields)
         refresh_operations(db, sr)
         return sr
-
-
-@handler("SR", "probe")
-def sr_probe(call: Call, host: str, device_config: dict, sr_type: str,
-             sm_config: dict | None = None) -> str:
-    call.db.get(host, "host")
-    driver = _driver(sr_type)
-    call.sleep(1.0)
-    with call.db.lock:
-        return probe_answer(call.db, driver, device_config)
-
-
-@handler("SR", "probe_ext")
-def sr_probe_ext(call: Call, host: str, device_config: dict, sr_type: str,
-                 sm_config: dict | None = None) -> list:
-    """The simulated drivers are SMAPIv1 ones: xapi refuses probe_ext for them."""
-    call.db.get(host, "host")
-    _driver(sr_type)
-    raise Failure("SR_OPERATION_NOT_SUPPORTED")
 
 
 @handler("SR", "get_supported_types")
