@@ -396,6 +396,21 @@ def forget_real_addresses(db: Database) -> None:
             db.update(ref, location="")
 
 
+def upgrade_domain_type(db: Database) -> None:
+    """What xapi's database upgrade does for dumps from before VM.domain_type: a VM whose type
+    is unspecified is PV when it has no HVM boot policy (control domains are PV), HVM
+    otherwise; a VM that is not halted had its domain booted that way."""
+    for ref, vm in list(db.all("VM").items()):
+        if vm["domain_type"] != "unspecified":
+            continue
+        pv = vm["is_control_domain"] or not vm["HVM_boot_policy"]
+        kind = "pv" if pv else "hvm"
+        db.update(ref, domain_type=kind)
+        metrics = db.find(vm["metrics"], "VM_metrics")
+        if vm["power_state"] != "Halted" and metrics is not None:
+            db.update(vm["metrics"], current_domain_type=kind, hvm=not pv)
+
+
 def drop_stale_operations(db: Database) -> None:
     """Operations in flight when the dump was taken died with their tasks (xapi clears them
     at start too): an SR recorded mid-scan must not look busy for ever."""
@@ -427,6 +442,7 @@ def load_dump(path: str | Path) -> Database:
         db.rebuild_relations()
         settle_pool(db, path)
         add_missing_metrics(db)
+        upgrade_domain_type(db)
         forget_real_addresses(db)
         drop_stale_operations(db)
         refresh_all(db)
