@@ -5,6 +5,7 @@ wizard page is saved as a screenshot (artifacts/new-vm-*.png)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PyQt6.QtCore import Qt
@@ -47,7 +48,18 @@ def open_wizard(app, pool) -> NewVmWizard:
     return wizard
 
 
-def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir) -> None:
+@pytest.fixture
+def one_host_in_maintenance(pool) -> Iterator[str]:
+    host = named(pool.db, "host", "xcp-host-03")
+    pool.db.update(host, enabled=False)
+    try:
+        yield host
+    finally:
+        pool.db.update(host, enabled=True)
+
+
+def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir,
+                                            one_host_in_maintenance) -> None:
     qtbot, db = app.qtbot, pool.db
     wizard = open_wizard(app, pool)
     wizard.resize(860, 640)
@@ -84,12 +96,27 @@ def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir) -> None:
     # home server: ranked with the reasons; pick the second host
     page = wizard.currentPage()
     assert "Recommended now:" in page.recommendation.text()
+    # the hosts' CPU load, measured while the wizard is open, joins the ranking
+    qtbot.waitUntil(lambda: "CPU load" in page.recommendation.text(), timeout=15_000)
     rows = [page.hosts.topLevelItem(i) for i in range(page.hosts.topLevelItemCount())]
-    assert {r.text(1) for r in rows} <= {"Recommended", "Suitable", "Not suitable"}
+    verdicts = {r.text(0): (r.text(1), r.text(5)) for r in rows}
+    assert verdicts["xcp-host-03"] == ("Not suitable", "The server is in maintenance mode.")
+    assert {verdicts["xcp-host-01"][0], verdicts["xcp-host-02"][0]} == {"Recommended",
+                                                                          "Suitable"}
+    assert rows[0].text(1) == "Recommended" and rows[0].text(4).endswith("%")
+    third = next(r for r in rows if r.text(0) == "xcp-host-03")
+    page.hosts.setCurrentItem(third)  # its whole verdict shows under the list
+    assert page.host_detail.text() == "xcp-host-03: The server is in maintenance mode."
+    wizard.review_now()
+    assert "The server is in maintenance mode." in page.problems.text()
+    assert not page.isComplete()  # it is to start now: a server in maintenance cannot
+    rows = [page.hosts.topLevelItem(i) for i in range(page.hosts.topLevelItemCount())]
     second = next(r for r in rows if r.text(0) == "xcp-host-02")
     page.hosts.setCurrentItem(second)
     second.setSelected(True)
     assert page.fixed.isChecked()
+    wizard.review_now()
+    assert page.isComplete()
     shoot(wizard, artifacts_dir, "new-vm-4-home-server")
     next_page(qtbot, wizard)
     # vCPUs and memory within the template's recommendations
@@ -198,6 +225,8 @@ def test_export_and_import_dialogs(app, pool, tmp_path, artifacts_dir) -> None:
     app.wait_enabled("vm.export")
     app.action("vm.export").trigger()
     dialog = wait_dialog(qtbot, ExportDialog)
+    name = db.get(vm, "VM")["name_label"]
+    assert dialog.path.text() == str(Path.home() / f"{name}.xva")  # home, named after the VM
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "exported.xva"

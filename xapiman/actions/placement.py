@@ -193,6 +193,8 @@ class HostRating:
         kinds: what each reason is about, in the same order: "current", "offline",
             "disabled", "memory", "cpus", "storage", "network". Storage and networks are
             lasting obstacles; the others may pass.
+        memory_left: bytes free once the VM is there; vcpus: the vCPUs it would then run;
+            cpus: its CPUs (0 when unknown). Set for suitable hosts.
     """
 
     ref: str
@@ -205,6 +207,9 @@ class HostRating:
     load: float | None = None
     recommended: bool = field(default=False, compare=False)
     kinds: tuple[str, ...] = ()
+    memory_left: int = 0
+    vcpus: int = 0
+    cpus: int = 0
 
     def blocked_by(self, *kinds: str) -> list[str]:
         """The reasons of these kinds."""
@@ -242,63 +247,82 @@ class HostFacts:
         return HostFacts(self.free - needs.memory, self.committed + needs.vcpus)
 
 
+@dataclass(frozen=True)
+class Obstacles:
+    """What keeps a VM off a host whatever its memory (it does not change within a batch):
+    `first` (already there, unreachable, maintenance) and `then` (CPUs, storage, networks) as
+    (kind, sentence) pairs, in the order they are told; with the host's CPU count and memory."""
+
+    first: tuple[tuple[str, str], ...]
+    then: tuple[tuple[str, str], ...]
+    cpus: int
+    memory_total: int
+
+    @classmethod
+    def of(cls, host_ref: str, cache, needs: VmNeeds, exclude_current: bool) -> Obstacles:
+        host = cache.record("host", host_ref) or {}
+        first: list[tuple[str, str]] = []
+        then: list[tuple[str, str]] = []
+        if exclude_current and host_ref == needs.current:
+            first.append(("current", translate("Placement", "The VM is already on this server.")))
+        if not host_live(host_ref, cache):
+            first.append(("offline", translate("Placement", "The server is not reachable.")))
+        if not host.get("enabled", True):
+            first.append(("disabled", translate("Placement",
+                                                "The server is in maintenance mode.")))
+        cpus = host_cpus(host)
+        if cpus and needs.vcpus > cpus:
+            then.append(("cpus", translate(
+                "Placement", "The VM has {vcpus} vCPUs, the server only {cpus} CPUs.").format(
+                    vcpus=needs.vcpus, cpus=cpus)))
+        for sr in sorted(needs.srs):
+            if not host_sees(host_ref, sr, cache):
+                sr_name = sr_label(cache, sr)
+                then.append(("storage", translate(
+                    "Placement", "The server cannot reach the storage '{sr}'.").format(
+                        sr=sr_name)))
+        for net in sorted(needs.networks):
+            if not network_reaches(net, host_ref, cache):
+                net_name = (cache.record("network", net) or {}).get("name_label", net)
+                then.append(("network", translate(
+                    "Placement", "The server is not connected to the network '{network}'.")
+                    .format(network=net_name)))
+        return cls(tuple(first), tuple(then), cpus, host_memory_total(host_ref, cache))
+
+
 def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None,
-              facts: HostFacts | None = None, exclude_current: bool = False) -> HostRating:
+              facts: HostFacts | None = None, obstacles: Obstacles | None = None,
+              exclude_current: bool = False) -> HostRating:
     """The verdict of one host for a VM with `needs`.
 
     Args:
         load: the host's current CPU load (0..1), None when unknown.
         facts: the host's free memory and vCPUs when known better than from the cache
             (counting the earlier VMs of a batch); read from the cache otherwise.
+        obstacles: the host's `Obstacles` for these needs, when already known.
         exclude_current: the VM's current host does not count (migration).
     """
     host = cache.record("host", host_ref) or {}
     name = str(host.get("name_label") or host_ref)
     facts = facts or HostFacts.of(host_ref, cache)
+    obstacles = obstacles or Obstacles.of(host_ref, cache, needs, exclude_current)
     free = facts.free
-    reasons: list[str] = []
-    kinds: list[str] = []
-
-    def refuse(kind: str, text: str) -> None:
-        kinds.append(kind)
-        reasons.append(text)
-
-    if exclude_current and host_ref == needs.current:
-        refuse("current", translate("Placement", "The VM is already on this server."))
-    if not host_live(host_ref, cache):
-        refuse("offline", translate("Placement", "The server is not reachable."))
-    if not host.get("enabled", True):
-        refuse("disabled", translate("Placement", "The server is in maintenance mode."))
+    refusals = list(obstacles.first)
     if host_ref != needs.current and free < needs.memory:
-        refuse("memory", translate(
+        refusals.append(("memory", translate(
             "Placement", "Not enough free memory: the VM needs {need}, {free} free.").format(
                 **dict(zip(("need", "free"), need_and_free(needs.memory, max(free, 0)),
-                           strict=True))))
-    cpus = host_cpus(host)
-    if cpus and needs.vcpus > cpus:
-        refuse("cpus", translate(
-            "Placement", "The VM has {vcpus} vCPUs, the server only {cpus} CPUs.").format(
-                vcpus=needs.vcpus, cpus=cpus))
-    for sr in sorted(needs.srs):
-        if not host_sees(host_ref, sr, cache):
-            sr_name = sr_label(cache, sr)
-            refuse("storage", translate(
-                "Placement", "The server cannot reach the storage '{sr}'.").format(sr=sr_name))
-    for net in sorted(needs.networks):
-        if not network_reaches(net, host_ref, cache):
-            net_name = (cache.record("network", net) or {}).get("name_label", net)
-            refuse("network", translate(
-                "Placement", "The server is not connected to the network '{network}'.").format(
-                    network=net_name))
-    if reasons:
-        return HostRating(host_ref, name, False, tuple(reasons), (), max(free, 0), 0.0, load,
-                          kinds=tuple(kinds))
-    total = max(host_memory_total(host_ref, cache), 1)
+                           strict=True)))))
+    refusals += obstacles.then
+    if refusals:
+        return HostRating(host_ref, name, False, tuple(text for _k, text in refusals), (),
+                          max(free, 0), 0.0, load, kinds=tuple(kind for kind, _t in refusals))
+    cpus = obstacles.cpus
     left = free - (0 if host_ref == needs.current else needs.memory)
     committed = facts.committed + (0 if host_ref == needs.current else needs.vcpus)
     notes = [translate("Placement", "{left} of memory left after this VM").format(
         left=gib(max(left, 0)))]
-    score = left / total
+    score = left / max(obstacles.memory_total, 1)
     if cpus:
         notes.append(translate("Placement", "{committed} vCPUs on {cpus} CPUs").format(
             committed=committed, cpus=cpus))
@@ -307,11 +331,13 @@ def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None
         load = min(max(load, 0.0), 1.0)
         notes.append(translate("Placement", "CPU load {load}%").format(load=round(load * 100)))
         score -= LOAD_WEIGHT * load
-    return HostRating(host_ref, name, True, (), tuple(notes), max(free, 0), score, load)
+    return HostRating(host_ref, name, True, (), tuple(notes), max(free, 0), score, load,
+                      memory_left=max(left, 0), vcpus=committed, cpus=cpus)
 
 
 def rank_hosts(cache, needs: VmNeeds, *, load: Mapping[str, float] | None = None,
-               facts: Mapping[str, HostFacts] | None = None, exclude_current: bool = False,
+               facts: Mapping[str, HostFacts] | None = None,
+               obstacles: Mapping[str, Obstacles] | None = None, exclude_current: bool = False,
                hosts: Collection[str] | None = None) -> list[HostRating]:
     """Every host of the pool (or of `hosts`), suitable ones first, best first; the best one
     is marked `recommended`. Unsuitable hosts follow by name.
@@ -319,12 +345,15 @@ def rank_hosts(cache, needs: VmNeeds, *, load: Mapping[str, float] | None = None
     Args:
         load: CPU load per host ref (0..1) where known.
         facts: free memory and vCPUs per host ref, when known better than from the cache.
+        obstacles: each host's `Obstacles` for these needs, when already known.
     """
     load = load or {}
     facts = facts or {}
+    obstacles = obstacles or {}
     refs = list(cache.records("host")) if hosts is None else list(hosts)
     rated = [rate_host(ref, cache, needs, load=load.get(ref), facts=facts.get(ref),
-                       exclude_current=exclude_current) for ref in refs]
+                       obstacles=obstacles.get(ref), exclude_current=exclude_current)
+             for ref in refs]
     good = sorted((r for r in rated if r.suitable), key=lambda r: (-r.score, r.name, r.ref))
     bad = sorted((r for r in rated if not r.suitable), key=lambda r: (r.name, r.ref))
     if good:
@@ -341,13 +370,50 @@ def spread(cache, needs: VmNeeds, count: int, *,
            load: Mapping[str, float] | None = None) -> list[HostRating | None]:
     """Homes for `count` identical new VMs: each goes to the best host once the memory of the
     earlier ones is taken into account (None where no host can take one more)."""
+    load = load or {}
     facts = {ref: HostFacts.of(ref, cache) for ref in cache.records("host")}
+    obstacles = {ref: Obstacles.of(ref, cache, needs, False) for ref in facts}
+
+    def rate(ref: str) -> HostRating:
+        return rate_host(ref, cache, needs, load=load.get(ref), facts=facts[ref],
+                         obstacles=obstacles[ref])
+
+    # a host's rating changes only when it takes a VM: rate it again then, not every host
+    ratings = {ref: rate(ref) for ref in facts}
     out: list[HostRating | None] = []
     for _ in range(count):
-        best = recommended(rank_hosts(cache, needs, load=load, facts=facts))
-        out.append(best)
-        if best is not None:
-            facts[best.ref] = facts[best.ref].taking(needs)
+        good = [r for r in ratings.values() if r.suitable]
+        if not good:
+            out.append(None)
+            continue
+        best = min(good, key=lambda r: (-r.score, r.name, r.ref))  # rank_hosts' order
+        out.append(replace(best, recommended=True))
+        facts[best.ref] = facts[best.ref].taking(needs)
+        ratings[best.ref] = rate(best.ref)
+    return out
+
+
+LOAD_MAX_AGE = 120.0  # seconds after which a host's measured load no longer counts
+
+
+def measured_loads(conn, *, now: float | None = None) -> dict[str, float]:
+    """The CPU load (0..1) of the pool's hosts as the connection's metrics client last measured
+    it (`xapiman.xapi.metrics.MetricsClient`; it never blocks). Hosts without a recent figure
+    are left out, and a connection without metrics gives {}: the ranking goes without."""
+    if not hasattr(conn, "add_state_listener"):
+        return {}  # not a live connection (a cache-only stand-in)
+    from xapiman.xapi.metrics import MetricsClient
+
+    client = MetricsClient.of(conn)
+    now = client.clock() if now is None else now
+    out = {}
+    for ref in conn.cache.records("host"):
+        load = client.load(ref)
+        status = client.status(ref)  # when it last answered, by this client's clock
+        fresh = status is not None and status.last_ok is not None \
+            and now - status.last_ok <= LOAD_MAX_AGE
+        if fresh and load is not None and load.cpu is not None:
+            out[ref] = float(load.cpu)
     return out
 
 

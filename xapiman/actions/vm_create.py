@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable
-from xapiman.actions.placement import HostRating
+from xapiman.actions.placement import HostRating, measured_loads
 from xapiman.actions.sizes import format_size
 from xapiman.actions.steps import (
     Batch,
@@ -426,7 +426,7 @@ class NewVm(Action):
             if edited is None:
                 return []
             plan = edited
-        return create(ctx, target, plan)
+        return create(ctx, target, plan, load=measured_loads(target.conn))
 
 
 NEW_VM = register(NewVm())

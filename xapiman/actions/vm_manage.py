@@ -39,7 +39,8 @@ class HostChoice(Action):
         target = first_runnable(self, targets)
         record = target.record() or {}
         choices = tuple(placement.host_choices(record, target.conn.cache,
-                                               exclude_current=self.op == "pool_migrate"))
+                                               exclude_current=self.op == "pool_migrate",
+                                               load=placement.measured_loads(target.conn)))
         default = next((c.value for c in choices if c.enabled), None)
         answers = await ctx.ask(Form(self.title, f"Where should '{target.name()}' go?",
                                      (Field("host", "Server", kind="choice", choices=choices,

@@ -231,12 +231,29 @@ def sr_choices(cache, need: int = 0) -> list[Choice]:
     return out
 
 
+def _disc_sr(cache, vdi_ref: str) -> dict:
+    vdi = cache.record("VDI", vdi_ref) or {}
+    return cache.record("SR", vdi.get("SR", NULL)) or {}
+
+
+def is_iso_image(cache, vdi_ref: str) -> bool:
+    """A disc image of an ISO library (not a host's drive)."""
+    sr = _disc_sr(cache, vdi_ref)
+    return sr.get("content_type") == "iso" and sr.get("type") != "udev"
+
+
+def is_dvd_drive(cache, vdi_ref: str) -> bool:
+    """A host's physical DVD drive."""
+    sr = _disc_sr(cache, vdi_ref)
+    return sr.get("type") == "udev" and (sr.get("sm_config") or {}).get("type") == "cd"
+
+
 def iso_choices(cache) -> list[Choice]:
     """Disc images of the ISO libraries (not the hosts' drives), by library and name."""
     out = []
     for ref, vdi in cache.records("VDI").items():
-        sr = cache.record("SR", vdi.get("SR", NULL)) or {}
-        if sr.get("content_type") == "iso" and sr.get("type") != "udev":
+        if is_iso_image(cache, ref):
+            sr = _disc_sr(cache, ref)
             out.append(Choice(vdi.get("name_label", ref), ref,
                               detail=str(sr.get("name_label", ""))))
     return sorted(out, key=lambda c: (c.detail.casefold(), c.label.casefold()))
@@ -247,8 +264,7 @@ def dvd_choices(cache) -> list[Choice]:
     out = []
     for ref, vdi in cache.records("VDI").items():
         sr_ref = vdi.get("SR", NULL)
-        sr = cache.record("SR", sr_ref) or {}
-        if sr.get("type") == "udev" and (sr.get("sm_config") or {}).get("type") == "cd":
+        if is_dvd_drive(cache, ref):
             host = cache.record("host", sr_host(cache, sr_ref)) or {}
             label = translate("NewVm", "DVD drive {drive} on {host}").format(
                 drive=vdi.get("name_label", ""), host=host.get("name_label", "?"))
@@ -333,10 +349,10 @@ def _check_install(cache, plan: NewVmPlan, info: Template, out: Review) -> None:
         out.error("install", translate("NewVm", "Unknown installation method '{kind}'.").format(
             kind=media.kind))
     elif media.kind == "iso":
-        if media.vdi not in {c.value for c in iso_choices(cache)}:
+        if not is_iso_image(cache, media.vdi):
             out.error("install", translate("NewVm", "Choose an ISO image."))
     elif media.kind == "dvd":
-        if media.vdi not in {c.value for c in dvd_choices(cache)}:
+        if not is_dvd_drive(cache, media.vdi):
             out.error("install", translate("NewVm", "Choose a DVD drive."))
     elif media.kind == "url":
         if not info.network_install:
@@ -423,7 +439,7 @@ def _check_networks(cache, plan: NewVmPlan, info: Template, out: Review) -> None
         out.error("networks", translate(
             "NewVm", "The template allows at most {max} network interfaces.").format(
                 max=info.max_vifs))
-    taken = pool_macs(cache)
+    taken = pool_macs(cache) if any(v.mac.strip() for v in plan.vifs) else {}
     seen: set[str] = set()
     for number, vif in enumerate(plan.vifs, 1):
         if cache.record("network", vif.network) is None:
@@ -462,9 +478,10 @@ def homes(cache, plan: NewVmPlan, *,
         return placement.spread(cache, needs, plan.count, load=load)
     out: list[HostRating | None] = []
     facts = placement.HostFacts.of(plan.host, cache)
+    obstacles = placement.Obstacles.of(plan.host, cache, needs, False)
     for _ in range(plan.count):
         out.append(placement.rate_host(plan.host, cache, needs, facts=facts,
-                                       load=(load or {}).get(plan.host)))
+                                       obstacles=obstacles, load=(load or {}).get(plan.host)))
         facts = facts.taking(needs)
     return out
 

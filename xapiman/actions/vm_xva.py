@@ -113,7 +113,8 @@ class ExportVm(Action):
         target = first_runnable(self, targets)
         plan = ctx.answers.get("plan")
         if not isinstance(plan, ExportPlan):
-            edited = await ctx.prompter.edit(ExportPlan(f"{target.name()}.xva"), target)
+            name = target.name().replace("/", "-").strip() or "vm"
+            edited = await ctx.prompter.edit(ExportPlan(f"{name}.xva"), target)
             if edited is None:
                 return []
             plan = edited

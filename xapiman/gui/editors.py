@@ -21,7 +21,7 @@ def editor_for(draft: Any, target: Any, parent: QWidget | None) -> QDialog:
         from xapiman.gui.wizards.new_vm import NewVmWizard
 
         pool: dict = next(iter(target.conn.cache.records("pool").values()), {})
-        return NewVmWizard(target.conn.cache, draft, parent, pool.get("name_label", ""))
+        return NewVmWizard(target.conn, draft, parent, pool.get("name_label", ""))
     if isinstance(draft, ExportPlan):
         from xapiman.gui.dialogs.xva import ExportDialog
 

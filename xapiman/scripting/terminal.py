@@ -18,6 +18,7 @@ from xapiman.actions.prompts import Form
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                   "\u2066\u2067\u2068\u2069")
 _LAYOUT = frozenset("\n\t\r")
+STEP_WIDTH = 40  # characters of a task's current step shown beside its progress bar
 
 
 def _escaped(ch: str) -> str:
@@ -109,7 +110,8 @@ class TerminalPrompter:
 
 def follow(handle, title: str, *, stream: TextIO | None = None,
            timeout: float = 3600.0) -> object:
-    """Wait for a task, drawing a progress bar on a terminal; returns its result."""
+    """Wait for a task, drawing a progress bar on a terminal (with the step it is at, for a
+    task that has steps); returns its result."""
     stream = sys.stderr if stream is None else stream
     title = printable(title)
     tty = stream.isatty()
@@ -117,7 +119,9 @@ def follow(handle, title: str, *, stream: TextIO | None = None,
     while not handle.done():
         if tty:
             done = int(handle.progress * 30)
-            stream.write(f"\r{title} [{'#' * done}{'.' * (30 - done)}] {handle.progress:4.0%}")
+            step = printable(getattr(handle, "detail", "") or "")[:STEP_WIDTH]
+            stream.write(f"\r{title} [{'#' * done}{'.' * (30 - done)}] {handle.progress:4.0%}"
+                         f" {step:<{STEP_WIDTH}}")
             stream.flush()
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -129,5 +133,5 @@ def follow(handle, title: str, *, stream: TextIO | None = None,
         except Exception:
             break
     if tty:
-        stream.write("\r" + " " * (len(title) + 40) + "\r")
+        stream.write("\r" + " " * (len(title) + 40 + STEP_WIDTH) + "\r")
     return handle.wait(0.1)

@@ -67,6 +67,13 @@ def file_row(parent: QDialog, name: str, save: bool) -> tuple[QWidget, QLineEdit
     return cell, edit
 
 
+def suggested_path(name: str) -> str:
+    """A bare file name goes to the home folder; '/' in a VM's name cannot be in a file name."""
+    if not name or os.path.isabs(name) or os.sep in name:
+        return name
+    return os.path.join(os.path.expanduser("~"), name.replace("/", "-"))
+
+
 class ExportDialog(QDialog):
     def __init__(self, draft: ExportPlan, vm_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +87,7 @@ class ExportDialog(QDialog):
         outer.addWidget(intro)
         rows = QFormLayout()
         cell, self.path = file_row(self, "exportPath", save=True)
-        self.path.setText(draft.path)
+        self.path.setText(suggested_path(draft.path))
         rows.addRow(translate("Xva", "File:"), cell)
         self.compress = QCheckBox(translate("Xva", "Compress (gzip, smaller and slower)"))
         self.compress.setObjectName("exportCompress")

@@ -11,10 +11,12 @@ from __future__ import annotations
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget, QWizard, QWizardPage
 
+from xapiman.actions.placement import measured_loads
 from xapiman.actions.templates import template
 from xapiman.actions.vm_plan import PAGES, NewVmPlan, Review, review
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, text_label
 from xapiman.i18n import translate
+from xapiman.xapi.metrics import MetricsClient
 
 WARNING_COLOUR = "#8a5300"
 REVIEW_DELAY_MS = 120
@@ -136,15 +138,19 @@ class StepList(QWidget):
 class NewVmWizard(QWizard):
     """Signals:
         reviewed(Review): the plan was checked again (pages show their problems).
+        metrics_arrived(): the hosts reported their load (from a fetcher thread).
 
     Attributes:
-        cache: the pool's objects; plan: the plan being edited (a copy of the draft);
+        conn: the pool's connection; cache: its objects; plan: the plan being edited (a copy
+        of the draft);
         review_result: the last review of it.
     """
 
     reviewed = pyqtSignal(object)
 
-    def __init__(self, cache, draft: NewVmPlan, parent: QWidget | None = None,
+    metrics_arrived = pyqtSignal()
+
+    def __init__(self, conn, draft: NewVmPlan, parent: QWidget | None = None,
                  pool_name: str = "") -> None:
         super().__init__(parent)
         from xapiman.gui.wizards import new_vm_pages as pages
@@ -156,7 +162,8 @@ class NewVmWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
         self.setButtonText(QWizard.WizardButton.FinishButton, translate("NewVm", "Create"))
-        self.cache = cache
+        self.conn = conn
+        self.cache = conn.cache
         self.plan = draft.copy()
         self.review_result = Review()
         self._timer = QTimer(self)
@@ -172,7 +179,28 @@ class NewVmWizard(QWizard):
         self.setSideWidget(self.steps)
         self.currentIdChanged.connect(self.steps.set_current)
         self.resize(900, 640)
+        self._watch_load()
         self.review_now()
+
+    def _watch_load(self) -> None:
+        """While the wizard is open, the hosts' CPU load is measured (it joins the ranking as
+        it arrives); the measuring stops when the wizard closes."""
+        if not hasattr(self.conn, "add_state_listener"):
+            return
+        client = MetricsClient.of(self.conn)
+        watch = client.watch(list(self.cache.records("host")), detail=False)
+        remove = client.add_listener(lambda _event: self.metrics_arrived.emit())
+        self.metrics_arrived.connect(self.plan_changed)
+
+        def stop(_code: int = 0) -> None:
+            remove()
+            watch.close()
+
+        self.finished.connect(stop)
+
+    def loads(self) -> dict[str, float]:
+        """The hosts' CPU load measured so far (hosts without a recent figure left out)."""
+        return measured_loads(self.conn)
 
     def plan_changed(self) -> None:
         """Check the plan again once the user paused typing."""
@@ -180,7 +208,7 @@ class NewVmWizard(QWizard):
 
     def review_now(self) -> None:
         self._timer.stop()
-        self.review_result = review(self.cache, self.plan)
+        self.review_result = review(self.cache, self.plan, load=self.loads())
         self.reviewed.emit(self.review_result)
 
     def set_template(self, ref: str) -> None:

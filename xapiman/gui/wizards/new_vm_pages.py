@@ -288,6 +288,23 @@ class InstallPage(PlanPage):
         self.changed()
 
 
+HOST_COLUMNS = (translate("NewVm", "Server"), translate("NewVm", "Verdict"),
+                translate("NewVm", "Memory left"), translate("NewVm", "vCPUs / CPUs"),
+                translate("NewVm", "CPU load"), translate("NewVm", "Why not"))
+
+
+def host_row(rating: placement.HostRating) -> list[str]:
+    """A host's line in the ranking: its verdict, the figures behind it, or why not."""
+    verdict = (translate("NewVm", "Recommended") if rating.recommended else
+               translate("NewVm", "Suitable") if rating.suitable else
+               translate("NewVm", "Not suitable"))
+    if not rating.suitable:
+        return [rating.name, verdict, "", "", "", " ".join(rating.reasons)]
+    cpus = f"{rating.vcpus} / {rating.cpus}" if rating.cpus else str(rating.vcpus)
+    load = f"{round(rating.load * 100)}%" if rating.load is not None else "—"
+    return [rating.name, verdict, format_size(rating.memory_left), cpus, load, ""]
+
+
 class HomePage(PlanPage):
     key = "host"
     title_text = translate("NewVm", "Home server")
@@ -310,19 +327,20 @@ class HomePage(PlanPage):
         layout.addWidget(self.fixed)
         self.hosts = QTreeWidget()
         self.hosts.setObjectName("hostList")
-        self.hosts.setColumnCount(3)
-        self.hosts.setHeaderLabels([translate("NewVm", "Server"), translate("NewVm", "Verdict"),
-                                    translate("NewVm", "Why")])
+        self.hosts.setColumnCount(len(HOST_COLUMNS))
+        self.hosts.setHeaderLabels(list(HOST_COLUMNS))
         self.hosts.setRootIsDecorated(False)
-        self.hosts.setWordWrap(True)
         self.hosts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.hosts.header()
         assert header is not None
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column in range(len(HOST_COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HOST_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.hosts.itemSelectionChanged.connect(self._host_picked)
+        self.hosts.currentItemChanged.connect(self._show_host)
         layout.addWidget(self.hosts, 1)
+        self.host_detail = text_label("", "hostDetail", muted=True)
+        layout.addWidget(self.host_detail)
 
     def load(self) -> None:
         fixed = self.plan.host != NULL
@@ -332,24 +350,26 @@ class HomePage(PlanPage):
 
     def _rank(self) -> None:
         """The hosts ranked for one VM of the plan, with the reasons."""
-        ratings = placement.rank_hosts(self.cache, self.plan.needs(self.cache))
+        ratings = placement.rank_hosts(self.cache, self.plan.needs(self.cache),
+                                       load=self.owner.loads())
+        current = self.hosts.currentItem()
+        looked_at = current.data(0, REF_ROLE) if current is not None else self.plan.host
         self.hosts.blockSignals(True)
         try:
             self.hosts.clear()
             for rating in ratings:
-                verdict = (translate("NewVm", "Recommended") if rating.recommended else
-                           translate("NewVm", "Suitable") if rating.suitable else
-                           translate("NewVm", "Not suitable"))
-                why = "; ".join(rating.notes) if rating.suitable else " ".join(rating.reasons)
-                item = QTreeWidgetItem([rating.name, verdict, why])
+                item = QTreeWidgetItem(host_row(rating))
                 item.setData(0, REF_ROLE, rating.ref)
                 item.setIcon(0, icon("host", "" if rating.suitable else "disabled"))
-                item.setToolTip(2, why)
+                for column in range(len(HOST_COLUMNS)):
+                    item.setToolTip(column, rating.explanation())
                 self.hosts.addTopLevelItem(item)
-                if rating.ref == self.plan.host:
-                    item.setSelected(True)
+                if rating.ref == looked_at:
+                    self.hosts.setCurrentItem(item)
+                item.setSelected(rating.ref == self.plan.host)
         finally:
             self.hosts.blockSignals(False)
+        self._show_host(self.hosts.currentItem())
         best = placement.recommended(ratings)
         if best is None:
             self.recommendation.setText(translate("NewVm", "No server can run the VM now."))
@@ -360,6 +380,11 @@ class HomePage(PlanPage):
     def reviewed(self, result: Review) -> None:
         if self.isVisible():
             self._rank()
+
+    def _show_host(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        """The whole verdict of the server under the cursor, below the list."""
+        self.host_detail.setText(
+            f"{item.text(0)}: {item.toolTip(0)}" if item is not None else "")
 
     def _host_picked(self) -> None:
         if self._loading:
@@ -379,7 +404,8 @@ class HomePage(PlanPage):
         else:
             items = self.hosts.selectedItems()
             best = placement.recommended(
-                placement.rank_hosts(self.cache, self.plan.needs(self.cache)))
+                placement.rank_hosts(self.cache, self.plan.needs(self.cache),
+                                     load=self.owner.loads()))
             self.plan.host = items[0].data(0, REF_ROLE) if items else (
                 best.ref if best is not None else NULL)
             self._rank()

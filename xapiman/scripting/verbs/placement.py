@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 
-from xapiman.actions.placement import VmNeeds, rank_hosts
+from xapiman.actions.placement import VmNeeds, measured_loads, rank_hosts
 from xapiman.actions.sizes import SizeError, parse_size
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import Opened
 from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree
+from xapiman.xapi.metrics import MetricsClient
 
 
 def size(text: str) -> int:
@@ -46,7 +47,29 @@ def register(tree: CommandTree) -> None:
                    help="an SR its disks are on (name or uuid; repeat for more)")
     p.add_argument("--network", action="append", default=[], metavar="NET",
                    help="a network it is connected to (name or uuid; repeat for more)")
+    load_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def load_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-load", action="store_true",
+                   help="rank without measuring the hosts' CPU load first")
+
+
+LOAD_WAIT = 10.0  # seconds the hosts get to report their load
+
+
+def measure_loads(opened: Opened, args: argparse.Namespace) -> dict[str, float]:
+    """The hosts' CPU load, fetched once from each (unless --no-load); hosts that do not
+    answer in time are ranked without it."""
+    conn = opened.conn
+    if args.no_load:
+        return {}
+    client = MetricsClient.of(conn)
+    hosts = sorted(conn.cache.records("host"))
+    with client.watch(hosts, detail=False):
+        client.wait_answered(hosts, min(args.timeout, LOAD_WAIT))
+    return measured_loads(conn)
 
 
 def recommend(opened: Opened, args: argparse.Namespace) -> int:
@@ -54,13 +77,15 @@ def recommend(opened: Opened, args: argparse.Namespace) -> int:
     srs = frozenset(resolve.find(cache, "sr", s, what="SR") for s in args.sr)
     networks = frozenset(resolve.find(cache, "network", n, what="network")
                          for n in args.network)
-    ratings = rank_hosts(cache, VmNeeds(args.memory, args.cpus, srs, networks))
+    load = measure_loads(opened, args)
+    ratings = rank_hosts(cache, VmNeeds(args.memory, args.cpus, srs, networks), load=load)
     if args.json:
         print(json.dumps([{
             "host": r.name, "uuid": (cache.record("host", r.ref) or {}).get("uuid", ""),
             "suitable": r.suitable, "recommended": r.recommended,
-            "free_memory": r.free_memory, "score": round(r.score, 4),
-            "reasons": list(r.reasons), "notes": list(r.notes)} for r in ratings], indent=2))
+            "free_memory": r.free_memory, "load": load.get(r.ref),
+            "score": round(r.score, 4), "reasons": list(r.reasons), "notes": list(r.notes)}
+            for r in ratings], indent=2))
         return 0 if any(r.suitable for r in ratings) else 1
     print(f"{'HOST':<24} {'VERDICT':<12} WHY")
     for rating in ratings:

@@ -28,7 +28,7 @@ from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import TerminalPrompter, follow, printable
 from xapiman.scripting.tree import CommandTree
-from xapiman.scripting.verbs.placement import count, size
+from xapiman.scripting.verbs.placement import count, load_option, measure_loads, size
 
 
 def register(tree: CommandTree) -> None:
@@ -64,6 +64,7 @@ def register(tree: CommandTree) -> None:
                      help="how many VMs to make (default 1)")
     new.add_argument("--dry-run", action="store_true",
                      help="print the plan and where each VM would go; make nothing")
+    load_option(new)
     new.add_argument("--json", action="store_true", help="print the result as JSON")
     export = tree.verb(group, "export", "export a halted or suspended VM (or a template or "
                        "snapshot) to an XVA file", vm_export)
@@ -164,7 +165,8 @@ def vm_new(opened: Opened, args: argparse.Namespace) -> int:
     conn = opened.conn
     cache = conn.cache
     plan = build_plan(cache, args)
-    result = review(cache, plan)
+    load = measure_loads(opened, args) if plan.host == NULL else {}
+    result = review(cache, plan, load=load)
     for warning in dict.fromkeys(result.warnings()):
         print(translate("Cli", "xapiman-cli: warning: {text}").format(text=warning),
               file=sys.stderr)
