@@ -112,3 +112,16 @@ def test_a_batch_follows_its_members_and_sums_up() -> None:
     assert batch.status == "failure" and batch.detail == "2 made, 1 failed, 0 cancelled"
     assert caught.value.code == "INTERNAL_ERROR"
     assert not batch.owns("OpaqueRef:other")
+
+
+def test_a_batch_that_succeeds_ends_with_its_summary() -> None:
+    members = [StepTask(None, "VM.new", lambda run: run.outcome("made")) for _ in range(20)]
+    batch = Batch(None, "VM.new batch", members,
+                  lambda good, failed, cancelled: f"{len(good)} of 20 made")
+    batch.start()
+    for member in members:
+        member.start()
+    assert batch.wait(5) == [None] * 20
+    # the members' last progress news cannot overwrite the summary
+    assert batch.detail == "20 of 20 made" and batch.status == "success"
+    assert all(m.detail == "made" for m in members)

@@ -80,6 +80,10 @@ class StepRunner:
     def progress(self, fraction: float) -> None:
         self.task._set(progress=fraction)
 
+    def outcome(self, text: str) -> None:
+        """What the task's row says once it succeeded ("Created 'web-1' on host-2")."""
+        self.task._outcome = text
+
     def call(self, method: str, *args: object) -> Any:
         """A synchronous call."""
         return self.conn.call(method, *args)
@@ -129,6 +133,7 @@ class StepTask:
         self.result: object = None
         self.error: Exception | None = None
         self.reveal = reveal
+        self._outcome: str | None = None
         self._body = body
         self._gate = gate
         self._lock = threading.Lock()
@@ -235,6 +240,8 @@ class StepTask:
             self.error = error
             if status == "success":
                 self.progress = 1.0
+                if self._outcome is not None:
+                    self.detail = self._outcome
             if error is not None:
                 self.detail = str(error)
             listeners = self._listeners.snapshot()
@@ -315,7 +322,7 @@ class Batch(StepTask):
         self._set(progress=mean, detail=translate("Tasks", "{done} of {total} done").format(
             done=done, total=len(self.members)))
 
-    def _follow(self, _run: StepRunner) -> object:
+    def _follow(self, run: StepRunner) -> object:
         for member in self.members:
             member._done.wait()
         ok = [m for m in self.members if m.status == "success"]
@@ -327,7 +334,7 @@ class Batch(StepTask):
                             params=getattr(failed[0].error, "params", ()))
         if cancelled:
             raise StepError(text, code="TASK_CANCELLED")
-        self._set(detail=text)
+        run.outcome(text)
         return [m.result for m in ok]
 
 

@@ -118,13 +118,12 @@ class VmBuilder:
                 ) from exc
             where = _host_name(self.conn.cache, self.one.start_on) \
                 if self.one.start_on != NULL else ""
-            run.task._set(detail=translate("NewVm", "Created and started '{name}' on {host}")
-                          .format(name=self.one.name, host=where) if where else
-                          translate("NewVm", "Created and started '{name}'").format(
-                              name=self.one.name))
+            run.outcome(translate("NewVm", "Created and started '{name}' on {host}")
+                        .format(name=self.one.name, host=where) if where else
+                        translate("NewVm", "Created and started '{name}'").format(
+                            name=self.one.name))
         else:
-            run.task._set(detail=translate("NewVm", "Created '{name}'").format(
-                name=self.one.name))
+            run.outcome(translate("NewVm", "Created '{name}'").format(name=self.one.name))
         return self.made.vm
 
     # -- the recipe ------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def _export(run: StepRunner, vm: str, name: str, path: Path, compress: bool) -> 
         if renamed:  # the server failed the export although the stream looked complete
             path.unlink(missing_ok=True)
         raise _failure(what, run, exc, handle) from exc
-    run.task._set(detail=translate("Xva", "Exported '{name}': {size} in {file}").format(
+    run.outcome(translate("Xva", "Exported '{name}': {size} in {file}").format(
         name=name, size=format_size(written), file=path))
     return str(path)
 
@@ -285,7 +285,7 @@ def _import(run: StepRunner, path: Path, sr: str, host: str) -> list[str]:
         for vm in vms:
             run.call("VM.set_affinity", vm, host)
     names = [str((run.conn.cache.record("VM", vm) or {}).get("name_label", vm)) for vm in vms]
-    run.task._set(detail=translate("Xva", "Imported {names}").format(
+    run.outcome(translate("Xva", "Imported {names}").format(
         names=", ".join(f"'{n}'" for n in names)))
     return vms
 
