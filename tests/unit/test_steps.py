@@ -38,7 +38,7 @@ def test_steps_are_shown_and_the_result_kept() -> None:
     assert "New VM 'x' [###############...............]  50% Provisioning" in stream.getvalue()
 
 
-def test_a_body_error_and_an_unexpected_one_end_as_failures() -> None:
+def test_a_body_error_and_an_unexpected_one_end_as_failures(log_errors) -> None:
     def refused(run: StepRunner) -> None:
         run.step("Making disks")
         raise StepError("no room", code="SR_FULL", params=("1", "2"))
@@ -51,6 +51,8 @@ def test_a_body_error_and_an_unexpected_one_end_as_failures() -> None:
 
     def broken(run: StepRunner) -> None:
         raise KeyError("surprise")
+
+    log_errors.expect("VM.new failed unexpectedly")  # a bug in a body is logged with its trace
 
     task = StepTask(None, "VM.new", broken).start()
     with pytest.raises(StepError) as caught:
