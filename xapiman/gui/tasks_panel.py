@@ -153,11 +153,12 @@ class TaskListModel(QAbstractTableModel):
         entry = self.entry(conn, handle.ref)
         if entry is None:
             return
+        done = handle.done()  # first: once it is done, what it ended with is all there
         entry.detail = str(getattr(handle, "detail", "") or "")
         if hasattr(handle, "owns"):
             self._drop_owned(conn, handle)
         self._update(entry, handle.status, handle.progress)
-        if handle.done() and entry.ended is None:
+        if done and entry.ended is None:
             self._finish(entry, handle.status, handle.error)
             if handle.status == "success" and getattr(handle, "reveal", False):
                 self.revealed.emit(conn, handle.result)
