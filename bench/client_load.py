@@ -116,11 +116,11 @@ def storm(url: str, conn: Connection, vm_refs: list[str], modifications: int) ->
     applying = {"seconds": 0.0, "events": 0}
     original_apply = conn.cache.apply
 
-    def timed_apply(events):
+    def timed_apply(events, **options):
         events = list(events)
         t0 = time.perf_counter()
         try:
-            return original_apply(events)
+            return original_apply(events, **options)
         finally:
             applying["seconds"] += time.perf_counter() - t0
             applying["events"] += len(events)

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from xapiman.atomic import atomic_write_text
 from xapiman.i18n import translate
-from xapiman.pools.atomic import atomic_write_text
 from xapiman.pools.profiles import default_config_dir
 
 log = logging.getLogger("xapiman.settings")

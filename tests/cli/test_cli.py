@@ -176,6 +176,19 @@ def test_profiles(tmp_path):
     assert broken.returncode == 0 and "line" in broken.stderr
 
 
+@pytest.mark.slow
+def test_twenty_profile_adds_at_once_keep_all_twenty(tmp_path):
+    env = {**os.environ, "XAPIMAN_CONFIG_DIR": str(tmp_path)}
+    names = [f"lab-{i:02d}" for i in range(20)]
+    running = [subprocess.Popen([CLI, "profile", "add", name, f"10.0.0.{i + 1}"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for i, name in enumerate(names)]
+    outputs = [proc.communicate(timeout=60) for proc in running]
+    assert [proc.returncode for proc in running] == [0] * 20, [err for _out, err in outputs]
+    listing = cli(None, "profile", "list", env={"XAPIMAN_CONFIG_DIR": str(tmp_path)})
+    assert sorted(line.split("\t")[0] for line in listing.stdout.splitlines()) == names
+
+
 def test_connect_with_a_profile(pool, tmp_path):
     env = {"XAPIMAN_CONFIG_DIR": str(tmp_path)}
     assert cli(None, "profile", "add", "sim", pool.url, env=env).returncode == 0

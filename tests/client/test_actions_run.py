@@ -585,3 +585,32 @@ def test_running_on_a_target_that_cannot_run_raises_its_reason(env: Env, action_
         asyncio.run(action.run(ctx, [Target(env.conn, "vm", vm)]))
     assert str(info.value) == reason
     assert prompter.asked == [] and ctx.started == []
+
+
+def test_waiting_for_many_long_tasks_leaves_the_threads_free(env: Env) -> None:
+    """finish() learns of a task's end from the event stream: awaiting more tasks than the
+    executor has threads still leaves every thread free for other work."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tasks = [env.db.create("task", {"name_label": f"Async.VM.export {i}", "status": "pending"})
+             for i in range(8)]
+    wait_until(lambda: all(env.conn.cache.record("task", t) for t in tasks), timeout=5)
+    ctx = ActionContext(ScriptedPrompter.with_answers())
+    target = Target(env.conn, "vm", env.vm(lambda rec: True))
+    started = [Started(f"export {i}", target, env.conn.tasks.follow(t))
+               for i, t in enumerate(tasks)]
+
+    async def scenario() -> list[object]:
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(4))
+        waiting = [asyncio.ensure_future(ctx.finish(s, timeout=30)) for s in started]
+        await asyncio.sleep(0.05)  # every finish() is waiting now
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: "a free thread"), 3) == \
+            "a free thread"
+        assert not any(w.done() for w in waiting)
+        for i, task in enumerate(tasks):
+            env.db.update(task, status="success", progress=1.0,
+                          result=f"<value>OpaqueRef:export-{i}</value>")
+        return await asyncio.wait_for(asyncio.gather(*waiting), 10)
+
+    results = asyncio.run(scenario())
+    assert results == [f"OpaqueRef:export-{i}" for i in range(8)]

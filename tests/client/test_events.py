@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from tests.client.conftest import (
+    FAST_TIMEOUTS,
     ChangeRecorder,
     StateRecorder,
     cache_matches_server,
     wait_until,
 )
-from xapiman.xapi import ConnectionState
+from xapiman.xapi import ConnectionState, Timeouts
 
 EVENT_CLASSES = ("VM", "VM_metrics", "VBD", "VDI", "VIF", "network", "host", "SR", "PBD",
                  "pool", "console")
@@ -116,3 +120,53 @@ def test_count_mismatch_triggers_a_full_resync(conn, pool) -> None:
     assert conn.cache.record("network", ghost) is None
     assert cache_matches_server(conn, pool, EVENT_CLASSES)
     assert conn.cache.record("VM", vm)["name_label"] == "wake up"
+
+
+def test_a_batch_read_before_close_does_not_land_after_it(pool, connections) -> None:
+    """close() waits a few seconds for the event thread, then clears the cache: a first load
+    still being parsed then must not fill the closed connection's cache again."""
+    conn = connections(pool.url, pool.user, pool.password, timeouts=FAST_TIMEOUTS)
+    conn.connect(timeout=10)
+    watcher = conn._watcher
+    full = conn.call("event.from", ["*"], "", 0.0)  # what the event thread was parsing
+    seen = ChangeRecorder()
+    conn.close()
+    conn.cache.subscribe(seen)
+    watcher._token = ""  # it was reading the whole pool when close() came
+    watcher._apply(full)
+    assert conn.cache.counts() == {} and not conn.cache.loaded
+    assert seen.queue.empty()
+
+
+def test_notifications_keep_the_order_of_the_changes_when_close_comes_meanwhile(
+        pool, connections) -> None:
+    """A subscriber still busy with a batch when close() clears the cache: every subscriber
+    hears of the batch before it hears that everything was removed."""
+    conn = connections(pool.url, pool.user, pool.password,
+                       timeouts=Timeouts(connect=2.0, call=5.0, event_poll=5.0,
+                                         event_read=10.0, close=0.1))
+    conn.connect(timeout=10)
+    vm = next(ref for ref, r in pool.db.all("VM").items() if not r["is_a_template"])
+    busy, release = threading.Event(), threading.Event()
+
+    def slow(change) -> None:  # told first; holds the event thread on the rename
+        if threading.current_thread() is conn._watcher and vm in change.changed_in("vm"):
+            busy.set()
+            release.wait(10)
+
+    order: list[str] = []
+    conn.cache.subscribe(slow)
+    conn.cache.subscribe(lambda change: order.append(
+        "rename" if vm in change.changed_in("vm") else
+        "clear" if vm in change.removed_in("vm") else "other"))
+    pool.db.update(vm, name_label="renamed before close")
+    assert busy.wait(5)
+    session = conn.session_ref
+    closing = threading.Thread(target=conn.close)
+    closing.start()
+    wait_until(lambda: session not in pool.db.all("session"))  # close() logged out
+    time.sleep(0.2)  # what close() does next (clear the cache) has had its chance
+    release.set()
+    closing.join(10)
+    assert not closing.is_alive()
+    assert [o for o in order if o != "other"] == ["rename", "clear"]

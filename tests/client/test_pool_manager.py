@@ -3,7 +3,11 @@ asked on first use, and the profile (pin, members) kept current in the store."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -39,7 +43,7 @@ class Events:
     def __init__(self, manager: PoolManager) -> None:
         self.items: list[tuple[str, str, Any]] = []
         self._lock = threading.Lock()
-        for kind in ("added", "removed", "state", "cache", "failed"):
+        for kind in ("added", "removed", "state", "cache", "failed", "warning"):
             manager.listen(kind, self._recorder(kind))
 
     def _recorder(self, kind: str):
@@ -255,10 +259,9 @@ def test_closing_an_unknown_name_does_nothing(manager: PoolManager) -> None:
 class SlowStore(ProfileStore):
     """A profile file on a slow disk: each save takes a while."""
 
-    def save(self, profiles) -> None:
-        profiles = list(profiles)
+    def _write(self, profiles) -> None:
         time.sleep(0.2)
-        super().save(profiles)
+        super()._write(profiles)
 
 
 def test_profile_updates_of_two_pools_are_not_lost(tmp_path: Path, tls_pool: RunningPool,
@@ -285,5 +288,46 @@ def test_profile_updates_of_two_pools_are_not_lost(tmp_path: Path, tls_pool: Run
         assert final["secure"].pinned_fingerprint == tls_pool.fingerprint
         assert final["secure"].members == (other_host_url(tls_pool),)
         assert final["plain"].members == (other_host_url(http_pool),)
+    finally:
+        manager.close_all()
+
+
+def test_saving_a_pin_keeps_a_profile_the_command_line_added_meanwhile(
+        tmp_path: Path, tls_pool: RunningPool) -> None:
+    store = ProfileStore(tmp_path)
+    store.load()
+    manager = PoolManager(store, None, ask_certificate=Asker())
+    try:
+        events = Events(manager)
+        manager.open(profile_for(store, "secure", tls_pool.url), tls_pool.password)
+        added = subprocess.run(
+            [str(Path(sys.executable).with_name("xapiman-cli")), "profile", "add", "lab",
+             "https://192.0.2.7"], env={**os.environ, "XAPIMAN_CONFIG_DIR": str(tmp_path)},
+            capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0, added.stderr
+        manager.connect("secure", timeout=10)
+        wait_until(lambda: "connected" in events.states("secure"), timeout=10)
+        wait_until(lambda: ProfileStore(tmp_path).get("secure").pinned_fingerprint
+                   == tls_pool.fingerprint)
+        assert [p.name for p in ProfileStore(tmp_path).load()] == ["secure", "lab"]
+    finally:
+        manager.close_all()
+
+
+def test_a_pin_and_members_that_cannot_be_saved_are_told(tmp_path: Path,
+                                                        tls_pool: RunningPool) -> None:
+    store = ProfileStore(tmp_path / "config")
+    manager = PoolManager(store, None, ask_certificate=Asker())
+    try:
+        events = Events(manager)
+        manager.open(profile_for(store, "secure", tls_pool.url), tls_pool.password)
+        shutil.rmtree(store.folder)
+        store.folder.write_text("not a folder")  # the profiles cannot be written any more
+        manager.connect("secure", timeout=10)
+        wait_until(lambda: "connected" in events.states("secure"), timeout=10)
+        wait_until(lambda: len(events.of("warning", "secure")) == 2)
+        pin, members = events.of("warning", "secure")
+        assert pin.startswith("The certificate you trusted for 127.0.0.1:") and "lock" in pin
+        assert members.startswith("The pool's other members were not saved")
     finally:
         manager.close_all()

@@ -8,7 +8,15 @@ import pytest
 
 from tests.client.conftest import wait_until
 from xapiman.sim.testing import running_pool
-from xapiman.xapi import TaskCancelled, TaskHandle, XapiError
+from xapiman.xapi import (
+    ConnectionState,
+    NotConnected,
+    RetryPolicy,
+    TaskCancelled,
+    TaskHandle,
+    TaskLost,
+    XapiError,
+)
 from xapiman.xapi.records import VM, Task
 
 
@@ -90,3 +98,43 @@ def test_task_view_parses_results(conn, pool) -> None:
     assert view.error is None
     followed: TaskHandle = conn.tasks.follow(task)
     assert followed.wait(1) == ["OpaqueRef:a", "OpaqueRef:b"]
+
+
+def test_a_task_destroyed_by_someone_else_ends_as_lost(conn, pool) -> None:
+    task = pool.db.create("task", {"name_label": "Async.VM.export", "status": "pending",
+                                   "progress": 0.3})
+    wait_until(lambda: conn.cache.find(Task, task) is not None)
+    handle = conn.tasks.follow(task, "VM.export")
+    assert handle.status == "pending" and not handle.done()
+    pool.db.destroy(task)
+    with pytest.raises(TaskLost):
+        handle.wait(5)
+    assert handle.status == "lost" and handle.done()
+
+
+def test_tasks_running_when_the_connection_closes_end_as_lost(connections) -> None:
+    with running_pool(hosts=1, vms=6, speed=2.0) as p:  # a clean shutdown takes 2 s
+        conn = connections(p.url, p.user, p.password)
+        conn.connect(timeout=10)
+        vm = next(ref for ref, r in p.db.all("VM").items()
+                  if r["power_state"] == "Running" and not r["is_control_domain"])
+        handle = conn.call_async("VM.clean_shutdown", vm)
+        conn.close()
+        with pytest.raises(NotConnected):
+            handle.wait(5)
+        assert handle.status == "lost" and handle.done()
+
+
+def test_tasks_running_when_the_connection_fails_end_as_lost(connections) -> None:
+    with running_pool(hosts=1, vms=3) as p:
+        conn = connections(p.url, p.user, p.password,
+                           retry=RetryPolicy(attempts=2, first_delay=0.05, max_delay=0.1))
+        conn.connect(timeout=10)
+        task = p.db.create("task", {"name_label": "Async.VM.export", "status": "pending"})
+        wait_until(lambda: conn.cache.find(Task, task) is not None)
+        handle = conn.tasks.follow(task, "VM.export")
+    # the pool is gone: the connection gives up, and says so to the task
+    with pytest.raises(NotConnected) as info:
+        handle.wait(20)
+    assert conn.state is ConnectionState.FAILED
+    assert handle.status == "lost" and "failed" in str(info.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import ssl
+import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -20,6 +21,8 @@ from xapiman.xapi import (
     CertificateRejected,
     CertificateTrust,
     ConnectionState,
+    NotConnected,
+    XapiClientError,
     fetch_certificate,
     normalize_fingerprint,
     pinned_context,
@@ -172,3 +175,41 @@ def test_certificate_changing_under_a_live_connection_stops_it(connections) -> N
             assert "has changed" in conn.last_change.reason
         finally:
             second.stop()
+
+
+def test_close_does_not_wait_for_a_certificate_question(tls_pool, connections) -> None:
+    """The user is asked about the certificate (which may take minutes) and disconnects
+    meanwhile: close() returns at once, and the login that follows the answer is undone."""
+    asked, answer = threading.Event(), threading.Event()
+
+    def ask(question: CertificateQuestion) -> bool:
+        asked.set()
+        answer.wait(10)
+        return True
+
+    conn = connections(tls_pool.url, tls_pool.user, tls_pool.password, ask_certificate=ask)
+    failures: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            conn.connect(timeout=10)
+        except XapiClientError as exc:
+            failures.append(exc)
+
+    connecting = threading.Thread(target=connect)
+    connecting.start()
+    assert asked.wait(5)
+    sessions = set(tls_pool.db.all("session"))
+    closing = threading.Thread(target=conn.close)
+    closing.start()
+    closing.join(3)
+    try:
+        assert not closing.is_alive(), "close() waited for the certificate question"
+        assert conn.state is ConnectionState.DISCONNECTED
+    finally:
+        answer.set()
+        connecting.join(10)
+        closing.join(10)
+    assert [type(f) for f in failures] == [NotConnected]
+    assert set(tls_pool.db.all("session")) == sessions  # the late login was undone
+    assert conn.state is ConnectionState.DISCONNECTED

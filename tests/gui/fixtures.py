@@ -102,7 +102,7 @@ class App:
         def loaded() -> bool:
             entry = self.window.model.entry(name)
             return (entry is not None and entry.state == "connected"
-                    and bool(entry.placed))
+                    and bool(entry.placed) and not entry.loading)  # every object placed
 
         self.qtbot.waitUntil(loaded, timeout=timeout)
         # The window expands the new pool's row (and selects it) on the next turn of the loop.
@@ -210,7 +210,9 @@ def app_fixture(qtbot, gui_loop, tmp_path) -> Iterator[App]:
     finally:
         for dialog in open_dialogs(QDialog):
             dialog.reject()
-        window.close()  # closes every connection (MainWindow.closeEvent)
+        if window.isVisible():
+            with qtbot.waitSignal(window.closed, timeout=10_000):
+                window.close()  # closes every connection (MainWindow.closeEvent)
         manager.close_all()
         window.deleteLater()
 

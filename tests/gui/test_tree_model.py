@@ -110,6 +110,31 @@ def test_vm_starting_moves_under_its_host_and_keeps_the_selection(feed, qtbot, q
     assert view.isExpanded(find_row(model, host))
 
 
+def test_a_move_qt_refuses_is_done_by_removing_and_inserting_the_rows(feed, qtbot,
+                                                                     monkeypatch):
+    """The model falls back to a remove and an insert when beginMoveRows says no."""
+    pool, f = feed
+    model = loaded_model(f)
+    db = pool.db
+    halted = next(r for r, v in db.all("VM").items() if v["power_state"] == "Halted"
+                  and not v["is_a_template"] and not v["is_control_domain"])
+    host = next(iter(db.all("host")))
+    refused: list[tuple] = []
+
+    def refuse(*args) -> bool:
+        refused.append(args)
+        return False
+
+    monkeypatch.setattr(model, "beginMoveRows", refuse)
+    db.update(halted, power_state="Running", resident_on=host)
+    with qtbot.waitSignals([model.rowsRemoved, model.rowsInserted], timeout=1000):
+        model.apply("c1", f.pull())
+    assert refused
+    moved = find_row(model, halted)
+    assert moved.parent().data() == db.get(host)["name_label"]
+    assert len(model._conns["c1"].placed[halted]) == 1
+
+
 def test_rename_delete_and_add(feed, qtmodeltester):
     pool, f = feed
     model = loaded_model(f)

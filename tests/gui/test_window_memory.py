@@ -44,7 +44,8 @@ def test_the_next_window_opens_as_the_last_one_closed(app: App, pool, qtbot, tmp
     window.resize(720, 520)
     window.splitter.setSizes([300, 420])
     app.select(target)
-    window.close()
+    with qtbot.waitSignal(window.closed, timeout=10_000):  # the settings are written by then
+        window.close()
 
     saved = json.loads((_private_config_dir / "settings.json").read_text())
     assert saved["tree.view"] == layout.OBJECTS

@@ -155,7 +155,10 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("vm.start", dict(power="Paused", ops=PAUSED_OPS), PAUSED),
     ("vm.start", dict(blocked={"start": "locked by the admin"}), "This operation is blocked "
      "on this VM."),
-    ("vm.start", dict(ops=("start",), blocked={"start": "x"}), OK),
+    # allowed and blocked at once (a block set since allowed_operations was computed):
+    # blocked wins, as in xapi
+    ("vm.start", dict(ops=("start",), blocked={"start": "x"}), "This operation is blocked "
+     "on this VM."),
     ("vm.start", dict(current={"OpaqueRef:t1": "clone", "OpaqueRef:t2": "pool_migrate"}),
      "Busy: clone, pool migrate in progress."),
     ("vm.start", dict(blocked={"start": "x"}, current={"OpaqueRef:t1": "clone"}),
@@ -580,3 +583,15 @@ def test_migrate_is_offered_only_when_another_server_can_take_the_vm() -> None:
     assert available("vm.migrate", pool, ("vm", vm)) == (
         "No other server can take it (there: Not enough free memory: the VM needs 4.0 GiB, "
         "3.0 GiB free.).")
+
+
+def test_the_record_view_and_the_actions_agree_that_a_block_wins() -> None:
+    from xapiman.xapi.records import VM
+
+    pool = Pool()
+    blocked = pool.vm(ops=("start", "clone"), blocked={"start": "maintenance window"})
+    conn = pool.conn()
+    view = conn.cache.find(VM, blocked)
+    assert not view.can("start") and view.can("clone")
+    assert available("vm.start", pool, ("vm", blocked)) == "This operation is blocked on this VM."
+    assert available("vm.clone", pool, ("vm", blocked)) == OK

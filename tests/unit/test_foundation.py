@@ -72,3 +72,29 @@ def test_non_gui_packages_import_without_qt() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, by its full dotted name."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_simulator_does_not_depend_on_the_client() -> None:
+    """xapiman-sim serves any XAPI client: it uses nothing of the client's profiles,
+    passwords and connections (pools/), nor of its actions or its app."""
+    offenders = []
+    for path in (REPO / "xapiman" / "sim").rglob("*.py"):
+        client = [name for name in _imported_modules(path)
+                  if name.split(".")[:2] in (["xapiman", "pools"], ["xapiman", "actions"],
+                                             ["xapiman", "gui"], ["xapiman", "scripting"])]
+        if client:
+            offenders.append(f"{path.relative_to(REPO)}: {', '.join(sorted(client))}")
+    assert offenders == []

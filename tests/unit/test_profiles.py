@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from xapiman.pools import atomic, profiles
-from xapiman.pools.atomic import atomic_write_bytes
+from xapiman import atomic
+from xapiman.atomic import atomic_write_bytes
+from xapiman.pools import profiles
 from xapiman.pools.profiles import (
     DuplicateProfileError,
     Profile,
@@ -221,7 +223,8 @@ def test_failed_replace_leaves_the_old_file_intact(tmp_path: Path,
     with pytest.raises(ProfileStoreError, match="No space left on device.*unchanged"):
         store.save([full_profile("new")])
     assert store.path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["profiles.yaml"]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no temp file left
+        ".profiles.yaml.lock", "profiles.yaml"]
     assert [p.name for p in store.profiles] == ["old"]
 
 
@@ -460,3 +463,30 @@ def test_default_folder_is_the_xdg_config_folder(tmp_path: Path,
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert profiles.default_config_dir() == tmp_path / "xapiman"
     assert ProfileStore().path == tmp_path / "xapiman" / "profiles.yaml"
+
+
+def test_changes_from_threads_and_from_other_stores_are_all_kept(tmp_path: Path) -> None:
+    """The app's store (one instance, many threads) and another process's store (another
+    instance) change the file at the same time: every change is kept."""
+    app = ProfileStore(tmp_path)
+    app.load()
+    other = ProfileStore(tmp_path)
+    other.load()
+    start = threading.Barrier(21)
+
+    def add(store: ProfileStore, name: str) -> None:
+        start.wait(5)
+        store.add(Profile(name=name, address="h"))
+
+    threads = [threading.Thread(target=add, args=(app if i % 2 else other, f"p{i:02d}"))
+               for i in range(20)]
+    for thread in threads:
+        thread.start()
+    start.wait(5)
+    for thread in threads:
+        thread.join(10)
+    assert sorted(p.name for p in ProfileStore(tmp_path).load()) == [f"p{i:02d}" for i in range(20)]
+    app.modify("p01", lambda p: dataclasses.replace(p, members=("10.0.0.2",)))
+    other.remove("p02")
+    final = {p.name: p for p in ProfileStore(tmp_path).load()}
+    assert "p02" not in final and final["p01"].members == ("10.0.0.2",) and len(final) == 19

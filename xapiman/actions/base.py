@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from xapiman.actions.prompts import Form, Prompter
+from xapiman.xapi.cache import ObjectCache
 
 
 class ConnectionLike(Protocol):
     """What actions need of a pool connection (xapiman.xapi's connection provides it)."""
 
-    cache: Any  # xapiman.xapi.cache.ObjectCache
+    @property
+    def cache(self) -> ObjectCache: ...
 
-    def call(self, method: str, *args: object) -> object: ...
+    def call(self, method: str, *args: object) -> Any: ...
 
     def call_async(self, method: str, *args: object) -> Any: ...
+
+    def host_url(self, host: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,34 @@ class ActionContext:
         return await self.prompter.ask(form)
 
     async def finish(self, started: Started, timeout: float = 3600.0) -> object:
-        """Wait for a started task to end; its result, or its error raised."""
-        return await asyncio.to_thread(started.handle.wait, timeout)
+        """Wait for a started task to end; its result, or its error raised.
+
+        The task's handle says when it ended (from the connection's event thread): no
+        thread waits meanwhile, however many tasks are awaited and for however long.
+
+        Raises:
+            TimeoutError: still running after `timeout` seconds.
+        """
+        handle = started.handle
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[None] = loop.create_future()
+
+        def on_change(changed: Any) -> None:
+            if changed.done():
+                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                    loop.call_soon_threadsafe(_settle, ended)
+
+        remove = handle.add_listener(on_change)
+        try:
+            if not handle.done():
+                try:
+                    await asyncio.wait_for(ended, timeout)
+                except TimeoutError:
+                    raise TimeoutError(f"{started.title}: still running after "
+                                       f"{timeout:g} s") from None
+        finally:
+            remove()
+        return handle.wait(0)
 
     async def call(self, target: Target, method: str, *args: object) -> object:
         """A synchronous XAPI call, off the caller's thread."""
@@ -105,6 +136,11 @@ class ActionContext:
         if self.on_started is not None:
             self.on_started(started)
         return started
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class Action:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from xapiman.actions.base import YES, Availability
+from xapiman.xapi.records.vm import operation_allowed
+from xapiman.xapi.refs import NULL_REF
 
 STATE_WORDS = {"Running": "running", "Halted": "shut down", "Suspended": "suspended",
                "Paused": "paused"}
@@ -54,10 +56,9 @@ def vm_operation(record: dict | None, op: str, *, on_snapshot: bool = False,
         return Availability(False, "Not possible on a snapshot.")
     if record.get("is_a_template") and not record.get("is_a_snapshot") and not on_template:
         return Availability(False, "Not possible on a template.")
-    if op in record.get("allowed_operations", ()):
+    if operation_allowed(record, op):
         return YES
-    blocked = record.get("blocked_operations", {})
-    if op in blocked:
+    if op in (record.get("blocked_operations") or {}):
         return Availability(False, "This operation is blocked on this VM.")
     busy = describe_busy(record)
     if busy:
@@ -82,7 +83,7 @@ def vm_operation(record: dict | None, op: str, *, on_snapshot: bool = False,
 
 def guest_tools_missing(record: dict, cache) -> bool:
     """True when a running VM has no guest agent reporting (clean shutdown needs one)."""
-    gm = record.get("guest_metrics", "OpaqueRef:NULL")
+    gm = record.get("guest_metrics", NULL_REF)
     return cache.record("VM_guest_metrics", gm) is None
 
 

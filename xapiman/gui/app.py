@@ -51,6 +51,7 @@ class Session:
         self._task: asyncio.Future | None = None
 
     def start(self) -> None:
+        from xapiman.gui.aio import spawn
         from xapiman.gui.bridge import PoolBridge
         from xapiman.gui.launch import Launcher
         from xapiman.gui.main_window import MainWindow
@@ -67,7 +68,7 @@ class Session:
         self.manager = PoolManager(store, passwords, ask_certificate=bridge.ask_certificate,
                                    share_interpreter=True)
         bridge.attach(self.manager)
-        self.window = MainWindow(self.manager, bridge, passwords, settings,
+        window = self.window = MainWindow(self.manager, bridge, passwords, settings,
                                  remember=not self.args.screenshot)
         if self.args.size:
             self.window.resize(*self.args.size)
@@ -77,12 +78,12 @@ class Session:
             self.window.flow.unattended = True  # nobody can answer a dialog
         self.window.destroyed.connect(lambda: self._finish(0))
         self.window.show()
-        self.window.installEventFilter(_CloseWatcher(self))
+        window.closed.connect(lambda: self._finish(0))  # after its pools were closed
         for problem in (store.load_error, settings.load_error):
             if problem:
                 self.window.notify(problem)
         self.launcher = Launcher(self.window, self.args)
-        self._task = asyncio.ensure_future(self._launch())
+        self._task = spawn(self._launch(), "Start-up", self._failed)
 
     async def _launch(self) -> None:
         from xapiman.gui.launch import LaunchError, report
@@ -123,26 +124,20 @@ class Session:
                           pinned_fingerprint=self.demo.fingerprint)
         self.window.flow.open(profile, self.demo.password)
 
+    def _failed(self, error: BaseException) -> None:
+        """Start-up failed unexpectedly (a bug; logged already): say so, and end."""
+        from xapiman.gui.launch import report
+
+        report(str(error))
+        self._finish(1)
+
     def _finish(self, code: int) -> None:
         if not self.finished.done():
             self.finished.set_result(code)
 
     def stop(self) -> None:
+        if self.window is not None:
+            self.window.finish_closing()  # no logout may run on while the process ends
         if self.demo is not None:
             self.demo.stop()
 
-
-class _CloseWatcher:
-    """Ends the run when the main window closes."""
-
-    def __new__(cls, session: Session):
-        from PyQt6.QtCore import QEvent, QObject
-
-        class Watcher(QObject):
-            def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-                if event.type() == QEvent.Type.Close:
-                    session._finish(0)
-                return False
-
-        watcher = Watcher(session.window)
-        return watcher

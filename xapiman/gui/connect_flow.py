@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from xapiman.actions.prompts import Field, Form
+from xapiman.gui.aio import spawn
 from xapiman.gui.dialogs.add_server import AddServerDialog
 from xapiman.gui.dialogs.certificate import CertificateDialog
 from xapiman.i18n import translate
 from xapiman.pools.manager import PoolManager
-from xapiman.pools.profiles import Profile, ProfileError
-from xapiman.pools.secrets import PasswordStore
-
-log = logging.getLogger("xapiman.gui")
+from xapiman.pools.profiles import Profile, ProfileError, ProfileNotFoundError
+from xapiman.pools.secrets import PasswordStore, SecretStoreError
 
 
 class ConnectFlow:
@@ -34,37 +32,52 @@ class ConnectFlow:
     # -- add server -------------------------------------------------------------------------
 
     def add_server(self) -> None:
-        available = bool(self.passwords and self.passwords.available)
-        reason = "" if available else (
-            self.passwords.unavailable_reason if self.passwords else "no system keyring")
-        dialog = AddServerDialog(keyring_available=available, keyring_reason=reason or "",
+        spawn(self._add_server(), "Add Server", self._failed)
+
+    async def _add_server(self) -> None:
+        problem = await self._keyring_problem()  # asks D-Bus: not on the GUI thread
+        dialog = AddServerDialog(keyring_available=problem is None, keyring_reason=problem or "",
                                  parent=self.window)
-        dialog.accepted.connect(lambda: self._added(dialog.result_values()))
+        dialog.accepted.connect(lambda: spawn(self._added(dialog.result_values()),
+                                              "Add Server", self._failed))
         dialog.open()
 
-    def _added(self, details) -> None:
+    async def _keyring_problem(self) -> str | None:
+        """Why passwords cannot be remembered (None when they can); worked out off the GUI
+        thread, since finding the keyring talks to D-Bus."""
+        passwords = self.passwords
+        if passwords is None:
+            return translate("ConnectFlow", "There is no system keyring.")
+        return await asyncio.to_thread(lambda: passwords.unavailable_reason)
+
+    async def _added(self, details) -> None:
         store = self.manager.store
         name = details.endpoint.host
-        taken = {p.name for p in store.profiles} if hasattr(store, "profiles") else set()
+        taken = {p.name for p in store.profiles}
         base, n = name, 2
         while name in taken:
             name, n = f"{base} ({n})", n + 1
         try:
             profile = Profile(name, details.address, user=details.user,
                               use_tls=details.use_tls, reconnect_on_start=True)
-            store.add(profile)
+            await asyncio.to_thread(store.add, profile)  # a write with fsync: off the GUI
         except (ProfileError, OSError) as exc:
-            self.notify(f"Could not save the server: {exc}", "")
+            self.notify(translate("ConnectFlow", "Could not save the server: {error}").format(
+                error=exc), "")
             return
         if details.remember_password and self.passwords is not None:
-            asyncio.ensure_future(self._remember(profile, details.password))
+            spawn(self._remember(profile, details.password), "Remember the password",
+                  self._failed)
         self.open(profile, details.password)
 
     async def _remember(self, profile: Profile, password: str) -> None:
+        passwords = self.passwords
+        assert passwords is not None
         try:
-            await asyncio.to_thread(self.passwords.set, profile, password)
-        except Exception as exc:
-            self.notify(f"The password was not remembered: {exc}", "")
+            await asyncio.to_thread(passwords.set, profile, password)
+        except SecretStoreError as exc:
+            self.notify(translate("ConnectFlow", "The password was not remembered: {error}")
+                        .format(error=exc), "")
 
     def open(self, profile: Profile, password: str) -> None:
         self._opened[profile.name] = profile
@@ -130,12 +143,24 @@ class ConnectFlow:
         return await self._saved_password(profile)
 
     async def _saved_password(self, profile: Profile) -> str | None:
-        if self.passwords is None or not self.passwords.available:
+        """The saved password (None: none saved, or no keyring). A keyring that fails to
+        give it is said in the notification bar; the caller asks the user instead."""
+        passwords = self.passwords
+        if passwords is None:
             return None
-        try:
-            return await asyncio.to_thread(self.passwords.get, profile)
-        except Exception:
-            return None
+
+        def read() -> tuple[str | None, str | None]:
+            if not passwords.available:
+                return None, None  # no keyring: nothing was saved, nothing to say
+            password = passwords.get(profile)
+            return password, (passwords.unavailable_reason if password is None else None)
+
+        password, problem = await asyncio.to_thread(read)
+        if problem:
+            self.notify(translate("ConnectFlow", "The saved password of {name} could not be "
+                                  "read: {problem}").format(name=profile.name, problem=problem),
+                        "")
+        return password
 
     async def connect_saved(self, name: str, prompter) -> None:
         """Connect a saved server that has no connection yet: its saved password, or ask."""
@@ -171,27 +196,53 @@ class ConnectFlow:
         for Reconnect All."""
         conn = self.manager.get(name)
         if conn is not None:
-            asyncio.ensure_future(asyncio.to_thread(conn.close))
+            spawn(asyncio.to_thread(conn.close), f"Disconnect {name}", self._failed)
 
     def forget(self, name: str) -> None:
-        asyncio.ensure_future(asyncio.to_thread(self.manager.close, name))
+        spawn(asyncio.to_thread(self.manager.close, name), f"Close {name}", self._failed)
 
     def remove(self, name: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove Server",
-                          f"Remove '{name}' from xapiman? The connection closes and its saved "
-                          "settings and password are forgotten. Nothing changes on the server.",
+        box = QMessageBox(QMessageBox.Icon.Warning, translate("ConnectFlow", "Remove Server"),
+                          translate("ConnectFlow", "Remove '{name}' from xapiman? The "
+                                    "connection closes and its saved settings and password are "
+                                    "forgotten. Nothing changes on the server.").format(
+                                        name=name),
                           QMessageBox.StandardButton.Cancel, self.window)
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        remove = box.addButton(translate("ConnectFlow", "Remove"),
+                               QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _c: self._removed(name) if box.clickedButton() is remove
                              else None)
         box.open()
 
     def _removed(self, name: str) -> None:
+        spawn(self._remove(name), f"Remove {name}", self._failed)
+
+    async def _remove(self, name: str) -> None:
         self.forget(name)
         try:
-            profile = self.manager.store.remove(name)
-        except Exception:
+            profile = await asyncio.to_thread(self.manager.store.remove, name)
+        except ProfileNotFoundError:
+            return  # never saved, or removed meanwhile: nothing to forget
+        except (ProfileError, OSError) as exc:
+            self.notify(translate("ConnectFlow", "{name} is still in the saved servers: "
+                                  "{error}").format(name=name, error=exc), "")
             return
-        if self.passwords is not None and self.passwords.available:
-            asyncio.ensure_future(asyncio.to_thread(self.passwords.delete, profile))
+        passwords = self.passwords
+        if passwords is None:
+            return
+
+        def forget_password() -> None:
+            if passwords.available:
+                passwords.delete(profile)
+
+        try:
+            await asyncio.to_thread(forget_password)
+        except SecretStoreError as exc:
+            self.notify(translate("ConnectFlow", "The saved password of {name} could not be "
+                                  "forgotten: {error}").format(name=name, error=exc), "")
+
+    def _failed(self, error: BaseException) -> None:
+        """A background step failed unexpectedly (a bug): it was logged; say so."""
+        self.notify(translate("ConnectFlow", "Something went wrong: {error}").format(
+            error=error), repr(error))

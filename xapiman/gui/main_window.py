@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
-from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +27,7 @@ from PyQt6.QtWidgets import (
 )
 
 from xapiman.gui import keyboard, menus, shell_menus
+from xapiman.gui.aio import spawn
 from xapiman.gui.alerts.view import AlertsView
 from xapiman.gui.batching import merge_changes
 from xapiman.gui.bridge import PoolBridge
@@ -57,11 +59,19 @@ VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects"
               layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
 
 class MainWindow(QMainWindow):
+    """Signals:
+        closed(): the window closed for good (its pools were closed first).
+    """
+
+    closed = pyqtSignal()
+
     def __init__(self, manager: PoolManager, bridge: PoolBridge, passwords=None,
                  settings: Settings | None = None, *, remember: bool = True) -> None:
         """`remember`: restore the last run's window and keep this one's (False for a
         screenshot run, which must look the same every time and change nothing)."""
         super().__init__()
+        self._closing: threading.Thread | None = None
+        self._pools_closed = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("xapiman")
         self.settings = settings if settings is not None else Settings().load()
@@ -267,7 +277,8 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.view_actions = {}
         for key, label in VIEW_NAMES.items():
-            action = QAction(label, self, checkable=True)
+            action = QAction(label, self)
+            action.setCheckable(True)
             action.setChecked(key == layout.INFRASTRUCTURE)
             action.triggered.connect(lambda _c=False, k=key: self.set_view(k))
             group.addAction(action)
@@ -279,7 +290,8 @@ class MainWindow(QMainWindow):
                             ("show_default_templates", "Show &Default Templates"),
                             ("show_snapshots", "Show &Snapshots"),
                             ("show_hidden", "Show &Hidden Objects")):
-            action = QAction(label, self, checkable=True)
+            action = QAction(label, self)
+            action.setCheckable(True)
             action.setObjectName(f"toggle:{attr}")
             action.toggled.connect(self._apply_toggles)
             menu.addAction(action)
@@ -300,14 +312,15 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         b = self.bridge
         b.added.connect(self._on_added)
-        b.removed.connect(self.model.remove_connection)
+        b.removed.connect(self._on_removed)
         b.removed.connect(self.metrics.forget)
         b.removed.connect(self.alerts_view.forget)
         b.removed.connect(lambda _name: self.tree_bars.sync())
         b.state_changed.connect(self._on_state)
         b.cache_changed.connect(self._on_cache)
         b.failed.connect(self._on_failed)
-        b.warning.connect(lambda name, text: self.notify(f"{name}: {text}"))
+        b.warning.connect(lambda name, text: self.notify(
+            translate("MainWindow", "{name}: {warning}").format(name=name, warning=text)))
         b.certificate_question.connect(self.flow.ask_certificate)
         self.tree.selectionModel().selectionChanged.connect(self._on_selection)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -329,8 +342,22 @@ class MainWindow(QMainWindow):
         else:
             self.model.add_connection(name, name, conn.cache, "connecting")
 
+    def _on_removed(self, name: str) -> None:
+        self.model.remove_connection(name)
+        self.tasks.connection_ended(name, translate(
+            "TaskList", "the connection was closed before the task ended"))
+
     def _on_state(self, name: str, change) -> None:
         self.model.set_state(name, change.state.value, change.reason, change.attempt)
+        if change.state.value == "disconnected":
+            self.tasks.connection_ended(name, translate(
+                "TaskList", "the connection was closed before the task ended"))
+            self.status(translate("MainWindow", "{name}: disconnected").format(
+                name=name), 5000)
+        elif change.state.value == "failed":
+            self.tasks.connection_ended(name, translate(
+                "TaskList", "the connection failed before the task ended: {reason}").format(
+                    reason=change.reason))
         if change.state.value == "reconnecting":
             self.status(f"{name}: connection lost, reconnecting (attempt "
                                          f"{change.attempt})…")
@@ -418,7 +445,8 @@ class MainWindow(QMainWindow):
         for name in self.model.connection_ids():
             conn = self.manager.get(name)
             if conn is None:
-                asyncio.ensure_future(self.flow.connect_saved(name, self.prompter))
+                spawn(self.flow.connect_saved(name, self.prompter), f"Connect {name}",
+                      self._failed)
             elif conn.state.value in ("failed", "disconnected"):
                 self.manager.connect(name)
 
@@ -536,7 +564,8 @@ class MainWindow(QMainWindow):
                     if name in (rec.get("name_label"), rec.get("uuid")) and (
                             self.select(conn_name, ref)):
                         return True
-            if self.model.pool_title(self.model.entry(conn_name)) == name:
+            entry = self.model.entry(conn_name)
+            if entry is not None and self.model.pool_title(entry) == name:
                 return self.select(conn_name, "")
         return False
 
@@ -581,7 +610,7 @@ class MainWindow(QMainWindow):
 
     def cancel_task(self, entry) -> None:
         """Ask the server to cancel a running task (best effort, as in xapi)."""
-        asyncio.ensure_future(self._cancel(entry))
+        spawn(self._cancel(entry), f"Cancel {entry.title}", self._failed)
 
     async def _cancel(self, entry) -> None:
         conn = self.manager.get(entry.conn)
@@ -656,16 +685,55 @@ class MainWindow(QMainWindow):
         view = self.memory.view(layout.INFRASTRUCTURE)
         self.set_view(view if view in VIEW_NAMES else layout.INFRASTRUCTURE)
 
+    def _failed(self, error: BaseException) -> None:
+        """Background work failed unexpectedly (a bug): it was logged; say so."""
+        self.notify(translate("MainWindow", "Something went wrong: {error}").format(
+            error=error), repr(error))
+
+    def finish_closing(self, timeout: float = CLOSE_WAIT_S) -> None:
+        """When the app ends (its event loop is over): the pools' logouts, started by the
+        window's close or now, get up to `timeout` seconds before the process goes."""
+        closing = self._closing
+        if closing is None:
+            closing = self._closing = threading.Thread(target=self.manager.close_all,
+                                                       name="close pools", daemon=True)
+            closing.start()
+        closing.join(timeout)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """The window goes at once; it closes for good (`closed`) once every pool is logged
+        out of, or after CLOSE_WAIT_S, so that an unreachable pool never holds the app. The
+        logouts run on a thread of their own, never on the GUI thread."""
+        if self._pools_closed:
+            super().closeEvent(event)
+            self.closed.emit()
+            return
+        event.ignore()
+        if self._closing is not None:
+            return
         self.metrics.close()
-        self.memory.save_layout()
-        self.settings.flush()
-        # log out of every pool, but never let an unreachable one hold the window open
-        closing = threading.Thread(target=self.manager.close_all, name="close pools",
-                                   daemon=True)
-        closing.start()
-        closing.join(CLOSE_WAIT_S)
-        super().closeEvent(event)
+        self.memory.save_layout()  # while it is still shown, as it is
+        self.hide()
+
+        def close_all() -> None:  # the settings' last write and the logouts: off the GUI
+            self.settings.flush()
+            self.manager.close_all()
+
+        self._closing = threading.Thread(target=close_all, name="close pools", daemon=True)
+        self._closing.start()
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        timer = QTimer(self)
+
+        def check() -> None:
+            closing = self._closing
+            if closing is not None and closing.is_alive() and time.monotonic() < deadline:
+                return
+            timer.stop()
+            self._pools_closed = True
+            self.close()
+
+        timer.timeout.connect(check)
+        timer.start(20)
 
 
 def key_of(index) -> tuple | None:

@@ -17,11 +17,13 @@ from PyQt6.QtWidgets import (
     QTreeView,
 )
 
+from xapiman.i18n import translate
 from xapiman.xapi.errors import error_from_description
+from xapiman.xapi.tasks import LOST
 
 COLUMNS = ("Task", "Pool", "Status", "Progress", "Elapsed")
 PROGRESS = 3
-FINAL = {"success", "failure", "cancelled"}
+FINAL = {"success", "failure", "cancelled", LOST}
 
 
 @dataclass
@@ -54,10 +56,23 @@ class TaskEntry:
 
     def status_text(self) -> str:
         if self.status == "failure":
-            return f"Failed: {self.error}" if self.error else "Failed"
-        text = {"pending": "Running", "success": "Done", "cancelled": "Cancelled",
-                "cancelling": "Cancelling", "ended": "Ended"}.get(self.status, self.status)
-        return f"{text}: {self.detail}" if self.detail and self.status != "cancelled" else text
+            if self.error:
+                return translate("TaskList", "Failed: {error}").format(error=self.error)
+            return translate("TaskList", "Failed")
+        if self.status == LOST:
+            if self.error:
+                return translate("TaskList", "Lost: {reason}").format(reason=self.error)
+            return translate("TaskList", "Lost")
+        texts = {"pending": translate("TaskList", "Running"),
+                 "success": translate("TaskList", "Done"),
+                 "cancelled": translate("TaskList", "Cancelled"),
+                 "cancelling": translate("TaskList", "Cancelling"),
+                 "ended": translate("TaskList", "Ended")}
+        text = texts.get(self.status, self.status)
+        if self.detail and self.status != "cancelled":
+            return translate("TaskList", "{status}: {detail}").format(status=text,
+                                                                      detail=self.detail)
+        return text
 
 
 def elapsed_text(seconds: float) -> str:
@@ -159,12 +174,17 @@ class TaskListModel(QAbstractTableModel):
             self._drop_owned(conn, handle)
         self._update(entry, handle.status, handle.progress)
         if done and entry.ended is None:
-            self._finish(entry, handle.status, handle.error)
+            if handle.status == LOST:  # the row names the task already: just say why
+                reason = str(handle.error or "").removeprefix(f"{handle.method}: ")
+                self._finish(entry, LOST, handle.error, reason=reason)
+            else:
+                self._finish(entry, handle.status, handle.error)
             if handle.status == "success" and getattr(handle, "reveal", False):
                 self.revealed.emit(conn, handle.result)
 
     def update_from_cache(self, conn: str, change, cache) -> None:
-        """Tasks of any client, as the cache shows them (added and changed task records)."""
+        """Tasks of any client, as the cache shows them (added, changed and removed task
+        records). Our own tasks' handles tell their story instead, with the readable error."""
         for ref in change.added_in("task") | change.changed_in("task"):
             record = cache.record("task", ref)
             if record is None:
@@ -174,8 +194,8 @@ class TaskListModel(QAbstractTableModel):
                 if record.get("status") != "pending" or self._owned(conn, ref):
                     continue
                 entry = self._append(TaskEntry(conn, ref, _task_title(record)))
-            if entry.handle is not None:
-                continue  # our own handle tells the story, with the readable error
+            if entry.handle is not None or entry.ended is not None:
+                continue
             entry.cancellable = "cancel" in record.get("allowed_operations", ())
             status = record.get("status", "pending")
             self._update(entry, status, float(record.get("progress", 0.0) or 0.0))
@@ -187,10 +207,14 @@ class TaskListModel(QAbstractTableModel):
                 self._finish(entry, status, error, error_info)
         for ref in change.removed_in("task"):
             entry = self.entry(conn, ref)
-            if entry is not None and entry.handle is None and entry.ended is None:
-                # destroyed before its end reached us (a quick task of another client): it
-                # is over, but how it ended is not known
-                self._finish(entry, "ended", None)
+            if entry is None or entry.handle is not None or entry.ended is not None:
+                continue
+            if cache.record("task", ref) is not None:
+                continue  # merged batches: removed, then back
+            # destroyed before its end reached us (xapi coalesces: a task that ended and
+            # was destroyed between two answers arrives as its deletion alone): it is over,
+            # but how it ended is not known
+            self._finish(entry, "ended", None)
 
     def _drop_owned(self, conn: str, handle) -> None:
         """Rows of server tasks that `handle` started for its steps (listed before the handle
@@ -209,23 +233,35 @@ class TaskListModel(QAbstractTableModel):
         return any(e.conn == conn and e.ended is None and e.handle is not None
                    and getattr(e.handle, "owns", lambda _r: False)(ref) for e in self.entries)
 
+    def connection_ended(self, conn: str, reason: str) -> None:
+        """The connection closed or failed: tasks of other clients that it followed can no
+        longer be followed; they end, as lost, with `reason` (our own end through their
+        handles)."""
+        for entry in self.entries:
+            if entry.conn == conn and entry.ended is None and entry.handle is None:
+                self._finish(entry, LOST, None, reason=reason)
+
     def _update(self, entry: TaskEntry, status: str, progress: float) -> None:
         entry.status, entry.progress = status, progress
         self._row_changed(entry)
 
-    def _finish(self, entry: TaskEntry, status: str, error, error_info=()) -> None:
+    def _finish(self, entry: TaskEntry, status: str, error, error_info=(), *,
+                reason: str = "") -> None:
         entry.ended = time.monotonic()
         entry.status = status
+        entry.cancellable = False
         if status == "success":
             entry.progress = 1.0
         if error is not None:
-            entry.error = str(error)
+            entry.error = reason or str(error)
             code = getattr(error, "code", "")
             params = getattr(error, "params", ())
             entry.details = " ".join([code, *map(str, params)]).strip() or type(error).__name__
         elif error_info:
             entry.error = error_info[0]
             entry.details = " ".join(error_info)
+        elif reason:
+            entry.error = reason
         self._row_changed(entry)
         if status == "failure":
             self.failed.emit(entry)

@@ -11,8 +11,8 @@ import logging
 import os
 from pathlib import Path
 
+from xapiman.atomic import atomic_write_bytes
 from xapiman.i18n import translate
-from xapiman.pools.atomic import atomic_write_bytes
 from xapiman.pools.profiles import default_config_dir
 from xapiman.xapi.tls import normalize_fingerprint
 

@@ -8,7 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.i18n import translate
+from xapiman.pools.profiles import Profile, ProfileError, ProfileStore
 from xapiman.pools.secrets import PasswordStore
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.errors import XapiClientError
@@ -133,45 +134,43 @@ class PoolManager:
         if change.state.value == "connected":
             self._remember_members(name)
 
-    def _profile(self, name: str) -> Profile | None:
-        try:
-            return self.store.get(name)
-        except Exception:
-            return None
-
-    # Connections save from their own threads: each read-modify-write of the store holds
-    # the lock, or one pool's update could overwrite another's.
+    # Connections save from their own threads; the store re-reads the file under its lock
+    # for each change, so one pool's update (or the command line's) is never overwritten.
 
     def _pinned(self, name: str, address: str, fingerprint: str) -> None:
-        with self._lock:
-            profile = self._profile(name)
-            if profile is None:
-                return
+        def pin(profile: Profile) -> Profile:
             if address == _address(profile):
-                updated = dataclasses.replace(profile, pinned_fingerprint=fingerprint)
-            else:
-                options = dict(profile.options)
-                pins = dict(options.get(PINS_OPTION, {}))
-                pins[address] = fingerprint
-                options[PINS_OPTION] = pins
-                updated = dataclasses.replace(profile, options=options)
-            self._save(updated)
+                return dataclasses.replace(profile, pinned_fingerprint=fingerprint)
+            options = dict(profile.options)
+            pins = dict(options.get(PINS_OPTION, {}))
+            pins[address] = fingerprint
+            options[PINS_OPTION] = pins
+            return dataclasses.replace(profile, options=options)
+
+        self._change(name, pin, translate(
+            "Pools", "The certificate you trusted for {address} was not saved in the profile, "
+            "so you will be asked again next time").format(address=address))
 
     def _remember_members(self, name: str) -> None:
-        with self._lock:
-            conn = self._connections.get(name)
-            profile = self._profile(name)
-            if conn is None or profile is None:
-                return
-            members = tuple(conn.member_urls)
-            if members != tuple(profile.members):
-                self._save(dataclasses.replace(profile, members=members))
+        conn = self._connections.get(name)
+        if conn is None:
+            return
+        members = tuple(conn.member_urls)
+        self._change(name, lambda profile: dataclasses.replace(profile, members=members),
+                     translate("Pools", "The pool's other members were not saved in the "
+                               "profile (they are tried when the coordinator is gone)"))
 
-    def _save(self, profile: Profile) -> None:
+    def _change(self, name: str, change: Callable[[Profile], Profile], lost: str) -> None:
+        """Save a change to a profile; when it cannot be saved, log it and tell the user
+        (the "warning" listeners) what was lost."""
         try:
-            self.store.update(profile)
-        except Exception:
-            log.exception("could not save profile %s", profile.name)
+            self.store.modify(name, change)
+        except (ProfileError, OSError) as exc:
+            log.warning("profile %s not saved: %s", name, exc)
+            self._emit("warning", name, f"{lost}: {exc}")
+        except Exception as exc:  # a bug: still say what was lost
+            log.exception("profile %s not saved", name)
+            self._emit("warning", name, f"{lost}: {exc!r}")
 
 
 def _address(profile: Profile) -> str:

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
-import ipaddress
+import fcntl
 import os
 import re
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 import platformdirs
 import yaml
 
+from xapiman.atomic import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write_bytes
 from xapiman.i18n import translate
-from xapiman.pools.atomic import atomic_write_bytes
-from xapiman.xapi.endpoints import has_credentials, without_credentials
+from xapiman.xapi import endpoints
+from xapiman.xapi.endpoints import Address, AddressError
 
 SCHEMA_VERSION = 1
 FILE_NAME = "profiles.yaml"
+LOCK_FILE_NAME = ".profiles.yaml.lock"  # held while the profiles change (see ProfileStore)
 CONFIG_DIR_ENV = "XAPIMAN_CONFIG_DIR"
 DEFAULT_USER = "root"
 HTTPS_PORT = 443
@@ -33,7 +36,6 @@ _FILE_HEADER = (
     "# Passwords are kept in the system keyring, never in this file.\n"
 )
 _FINGERPRINT_RE = re.compile(r"[0-9A-F]{2}(?::[0-9A-F]{2}){31}")
-_HOSTNAME_RE = re.compile(r"[^\s/?#@\[\]:]+")
 _SECRET_WORDS = ("password", "passwd", "secret")
 
 
@@ -63,14 +65,6 @@ class ProfileNotFoundError(ProfileError):
 
 class ProfileStoreError(OSError):
     """The profile file could not be read or written; the message says what to do."""
-
-
-class Endpoint(NamedTuple):
-    """An address split into its parts; scheme and port are None when the address omits them."""
-
-    scheme: str | None
-    host: str
-    port: int | None
 
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ class Profile:
         put(self, "options", _check_options(self.options))
 
     @property
-    def endpoint(self) -> Endpoint:
+    def endpoint(self) -> Address:
         """The parts of `address`."""
         return parse_address(self.address)
 
@@ -179,82 +173,18 @@ def format_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def parse_address(address: str) -> Endpoint:
-    """Split a host, `host:port`, `[v6]:port` or `http(s)://` URL; raises ProfileError."""
-    text = address.strip()
-    if has_credentials(text):
+def parse_address(address: str) -> Address:
+    """Split a host, `host:port`, `[v6]:port` or `http(s)://` URL; raises ProfileError (the
+    address parser of xapiman.xapi.endpoints, with the error on the profile's field)."""
+    if endpoints.has_credentials(address):
         raise ProfileError(translate(
             "Profiles", "the address must not contain a user name or password: put the user "
             "name in the user field; the password is asked for and kept in the system keyring"),
             field="address")
-    if "://" in text:
-        return _parse_url(text)
-    if text.startswith("["):
-        host, closed, rest = text[1:].partition("]")
-        if not closed:
-            raise _address_error(address, "an IPv6 address in brackets needs the closing ']'")
-        port = _port_after_colon(rest, address)
-        return Endpoint(None, _check_ipv6(host, address), port)
-    if text.count(":") > 1:
-        return Endpoint(None, _check_ipv6(text, address), None)
-    host, has_port, port_text = text.partition(":")
-    port = _port_text(port_text, address) if has_port else None
-    return Endpoint(None, _check_hostname(host, address), port)
-
-
-def _parse_url(address: str) -> Endpoint:
-    parts = urlsplit(address.strip())
-    if parts.scheme not in ("http", "https"):
-        raise _address_error(address, "only http:// and https:// addresses are supported")
-    if parts.username is not None or parts.password is not None:
-        raise _address_error(address, "put the user name in the user field, not in the address")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise _address_error(address, "the address must not have a path, query or fragment")
     try:
-        port = parts.port
-    except ValueError:
-        raise _address_error(address, "the port must be a number from 1 to 65535") from None
-    if port == 0:
-        raise _address_error(address, "the port must be a number from 1 to 65535")
-    host = parts.hostname or ""
-    host = _check_ipv6(host, address) if ":" in host else _check_hostname(host, address)
-    return Endpoint(parts.scheme, host, port)
-
-
-def _port_after_colon(rest: str, address: str) -> int | None:
-    if not rest:
-        return None
-    if not rest.startswith(":"):
-        raise _address_error(address, "expected ':port' after the closing ']'")
-    return _port_text(rest[1:], address)
-
-
-def _port_text(text: str, address: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise _address_error(address, "the port must be a number from 1 to 65535")
-    return int(text)
-
-
-def _check_ipv6(host: str, address: str) -> str:
-    try:
-        return str(ipaddress.IPv6Address(host))
-    except ValueError:
-        raise _address_error(address, f"{host!r} is not a valid IPv6 address") from None
-
-
-def _check_hostname(host: str, address: str) -> str:
-    if not host:
-        raise _address_error(address, "the host name is missing")
-    if not _HOSTNAME_RE.fullmatch(host) or host.startswith(("-", ".")):
-        raise _address_error(address, f"{host!r} is not a valid host name or IP address")
-    return host
-
-
-def _address_error(address: str, reason: str) -> ProfileError:
-    address = without_credentials(address)
-    if repr(address) not in reason:
-        reason = f"{reason} (got {address!r})"
-    return ProfileError(reason, field="address")
+        return endpoints.parse_address(address)
+    except AddressError as exc:
+        raise ProfileError(str(exc), field="address") from None
 
 
 def _kind(value: Any) -> str:
@@ -312,7 +242,7 @@ def _check_bool(value: Any, where: str) -> None:
         raise ProfileError(f"must be true or false, got {_kind(value)}", field=where)
 
 
-def _check_consistent(endpoint: Endpoint, port: int | None, use_tls: bool) -> None:
+def _check_consistent(endpoint: Address, port: int | None, use_tls: bool) -> None:
     if port is not None and endpoint.port is not None and port != endpoint.port:
         raise ProfileError(f"is {port} but the address says port {endpoint.port}; keep only one",
                            field="port")
@@ -541,16 +471,23 @@ class ProfileStore:
     explains the rest, and a copy of the file as it was is kept next to it (`backup_path`)
     before anything can overwrite it. Saving raises ProfileStoreError when the file cannot be
     written, or when it could not be read or backed up (so that nothing is lost).
+
+    Every change (`add`, `update`, `modify`, `remove`, `save`) holds a lock, across the
+    threads of this process and across processes (a lock file beside the profiles), and reads
+    the file again first: a change made meanwhile by another thread, the app or another
+    `xapiman-cli` is kept, never overwritten by an older copy.
     """
 
     def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
         self.folder = Path(folder) if folder is not None else default_config_dir()
         self.path = self.folder / FILE_NAME
+        self.lock_path = self.folder / LOCK_FILE_NAME
         self.load_error: str | None = None
         self.backup_path: Path | None = None
         self._profiles: dict[str, Profile] | None = None
         self._known_bytes: bytes | None = None
         self._save_blocked: str | None = None
+        self._thread_lock = threading.RLock()
 
     @property
     def profiles(self) -> list[Profile]:
@@ -575,8 +512,13 @@ class ProfileStore:
         return list(self._profiles.values())
 
     def save(self, profiles: Iterable[Profile]) -> None:
-        """Replace the stored profiles with `profiles`, atomically, readable by the owner only."""
+        """Replace the stored profiles with `profiles`, atomically, readable by the owner only
+        (whatever the file holds now: to change one profile, use the methods below)."""
         indexed = _index(profiles)
+        with self._locked():
+            self._write(indexed)
+
+    def _write(self, indexed: dict[str, Profile]) -> None:
         if self._save_blocked:
             raise ProfileStoreError(self._save_blocked)
         self._protect_unknown_content()
@@ -596,36 +538,93 @@ class ProfileStore:
 
     def add(self, profile: Profile) -> None:
         """Add a new profile and save; DuplicateProfileError when the name is taken."""
-        current = self._current()
-        if profile.name in current:
-            raise DuplicateProfileError("a profile with this name already exists",
-                                        field="name", profile=profile.name)
-        self.save([*current.values(), profile])
+        with self._locked():
+            current = self._fresh()
+            if profile.name in current:
+                raise DuplicateProfileError("a profile with this name already exists",
+                                            field="name", profile=profile.name)
+            self._write(_index([*current.values(), profile]))
 
     def update(self, profile: Profile, *, old_name: str | None = None) -> None:
         """Replace the profile of the same name (or `old_name`, to rename it) and save."""
-        current = self._current()
-        key = profile.name if old_name is None else old_name
-        if key not in current:
-            raise ProfileNotFoundError("there is no profile with this name", profile=key)
-        if profile.name != key and profile.name in current:
-            raise DuplicateProfileError("a profile with this name already exists",
-                                        field="name", profile=profile.name)
-        self.save([profile if name == key else other for name, other in current.items()])
+        with self._locked():
+            current = self._fresh()
+            key = profile.name if old_name is None else old_name
+            if key not in current:
+                raise ProfileNotFoundError("there is no profile with this name", profile=key)
+            if profile.name != key and profile.name in current:
+                raise DuplicateProfileError("a profile with this name already exists",
+                                            field="name", profile=profile.name)
+            self._write(_index(profile if name == key else other
+                               for name, other in current.items()))
+
+    def modify(self, name: str, change: Callable[[Profile], Profile]) -> Profile | None:
+        """Change the profile called `name` as it is in the file now: `change(profile)` gives
+        the new one (same name). Saves only when it differs; returns it (None: no such
+        profile, nothing saved)."""
+        with self._locked():
+            current = self._fresh()
+            old = current.get(name)
+            if old is None:
+                return None
+            new = change(old)
+            if new.name != name:
+                raise ProfileError("modify() cannot rename a profile", profile=name)
+            if new != old:
+                self._write(_index(new if key == name else other
+                                   for key, other in current.items()))
+            return new
 
     def remove(self, name: str) -> Profile:
         """Remove the profile called `name`, save, and return it; ProfileNotFoundError if absent."""
-        current = self._current()
-        if name not in current:
-            raise ProfileNotFoundError("there is no profile with this name", profile=name)
-        self.save([other for key, other in current.items() if key != name])
-        return current[name]
+        with self._locked():
+            current = self._fresh()
+            if name not in current:
+                raise ProfileNotFoundError("there is no profile with this name", profile=name)
+            self._write(_index(other for key, other in current.items() if key != name))
+            return current[name]
 
     def _current(self) -> dict[str, Profile]:
         if self._profiles is None:
             self.load()
         assert self._profiles is not None
         return self._profiles
+
+    def _fresh(self) -> dict[str, Profile]:
+        """The profiles as the file holds them now (read again when it changed)."""
+        raw: object
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raw = None
+        except OSError:
+            raw = OSError  # unreadable: load() says so, and saving stays blocked
+        if self._profiles is None or raw != self._known_bytes:
+            before = self._profiles
+            self.load()
+            if before and not self._profiles and self.load_error:
+                # damaged by hand since we read it, nothing readable left: keep what we had
+                # (the damaged file is kept aside before it is replaced)
+                self._profiles = dict(before)
+        return self._current()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold this store's change lock: this process's threads, then other processes."""
+        with self._thread_lock:
+            try:
+                self.folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                             PRIVATE_FILE_MODE)
+            except OSError as exc:
+                raise ProfileStoreError(
+                    f"Could not lock {self.lock_path} to change the profiles: "
+                    f"{exc.strerror or exc}. Nothing was changed.") from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the lock
 
     def _read_current(self) -> bytes | None:
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import orjson
 
-from xapiman.pools.atomic import atomic_write_bytes
+from xapiman.atomic import atomic_write_bytes
 from xapiman.sim.db import Database, Stamp
 from xapiman.sim.model.spec import MODEL
 from xapiman.sim.model.types import XType

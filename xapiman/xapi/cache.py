@@ -6,11 +6,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from xapiman.xapi.cachestate import CacheChange, CacheState, build_state, diff_states
+from xapiman.xapi.cachestate import CacheChange, CacheState, Event, build_state, diff_states
 from xapiman.xapi.indexes import INDEXED
 from xapiman.xapi.listeners import Listeners
+from xapiman.xapi.records.base import view_class
 
 if TYPE_CHECKING:
     from xapiman.xapi.records import Pool, Record
@@ -32,7 +33,12 @@ class ObjectCache:
     lower-case event spelling ("vm", "vm_metrics").
 
     Only the event watcher writes (`load`, `apply`); subscribers are called on its thread,
-    once per batch, with a CacheChange.
+    once per batch, with a CacheChange, in the order the batches were applied (the write lock
+    is held while they are told, so a `clear()` from another thread waits for them).
+
+    `clear()` (when the connection closes) starts a new epoch: a writer that read `epoch`
+    before it passes it with each batch, and its batches are dropped once the cache was
+    cleared, so nothing from before lands in a closed connection's cache.
 
     Attributes:
         batches: how many batches were applied (0 until the first full load).
@@ -41,7 +47,8 @@ class ObjectCache:
     def __init__(self) -> None:
         self._state = CacheState.empty()
         self._subscribers: Listeners[Subscriber] = Listeners()
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._epoch = 0
         self._uuid_lock = threading.Lock()
         self._uuid_maps: dict[str, tuple[dict, dict[object, str]]] = {}
         self.batches = 0
@@ -115,8 +122,6 @@ class ObjectCache:
 
     def view(self, ref: str) -> Record | None:
         """The typed view of `ref` (a plain Record for classes without their own view)."""
-        from xapiman.xapi.records import view_class
-
         state = self._state
         cls = state.class_of(ref)
         if cls is None:
@@ -135,10 +140,8 @@ class ObjectCache:
 
     @property
     def pool(self) -> Pool | None:
-        from xapiman.xapi.records import Pool
-
-        pools = self.objects(Pool)
-        return pools[0] if pools else None
+        pools = self.objects(view_class("pool"))
+        return cast("Pool", pools[0]) if pools else None
 
     # -- notifications ----------------------------------------------------------------------
 
@@ -147,6 +150,7 @@ class ObjectCache:
         return self._subscribers.add(subscriber)
 
     def _publish(self, change: CacheChange) -> None:
+        """Tell the subscribers (with the write lock held: in the order of the changes)."""
         subscribers = self._subscribers.snapshot()
         for subscriber in subscribers:
             try:
@@ -156,37 +160,55 @@ class ObjectCache:
 
     # -- writing (the event watcher) --------------------------------------------------------
 
-    def load(self, events: Iterable[Mapping[str, object]]) -> CacheChange:
+    @property
+    def epoch(self) -> int:
+        """Increases with each `clear()`; a writer passes the one it started in."""
+        return self._epoch
+
+    def load(self, events: Iterable[Event], *,
+             epoch: int | None = None) -> CacheChange:
         """Replace everything with a full `event.from("")` batch; one notification says
-        what differs from before (everything is "added" on the first load)."""
+        what differs from before (everything is "added" on the first load).
+
+        Dropped (an empty change, no notification) when `epoch` is given and the cache was
+        cleared since.
+        """
         with self._write_lock:
+            if epoch is not None and epoch != self._epoch:
+                return CacheChange()
             new = build_state(events)
             old = self._state
             change = diff_states(old, new, resync=self.batches > 0)
             self._state = new
             self.batches += 1
-        self._publish(change)
-        return change
-
-    def apply(self, events: Iterable[Mapping[str, object]]) -> CacheChange:
-        """Apply an incremental batch (add / mod / del events); one notification."""
-        with self._write_lock:
-            new, change = self._state.updated(events)
-            self._state = new
-            self.batches += 1
-        if change:
             self._publish(change)
         return change
 
-    def clear(self) -> None:
-        """Forget everything (after close); subscribers are told what was removed."""
+    def apply(self, events: Iterable[Event], *,
+              epoch: int | None = None) -> CacheChange:
+        """Apply an incremental batch (add / mod / del events); one notification. Dropped
+        as `load` says when the cache was cleared since `epoch`."""
         with self._write_lock:
+            if epoch is not None and epoch != self._epoch:
+                return CacheChange()
+            new, change = self._state.updated(events)
+            self._state = new
+            self.batches += 1
+            if change:
+                self._publish(change)
+        return change
+
+    def clear(self) -> None:
+        """Forget everything (after close) and start a new epoch; subscribers are told what
+        was removed, after any batch they are still being told about."""
+        with self._write_lock:
+            self._epoch += 1
             old = self._state
             self._state = CacheState.empty()
             change = diff_states(old, self._state, resync=True)
             self.batches = 0
-        if change:
-            self._publish(change)
+            if change:
+                self._publish(change)
 
     def mismatched_counts(self, valid_ref_counts: Mapping[str, int],
                           ignore: Iterable[str] = ()) -> dict[str, tuple[int, int]]:

@@ -125,6 +125,7 @@ class Connection:
         self._watcher: EventWatcher | None = None
         self._closing = threading.Event()
         self._lifecycle = threading.Lock()
+        self._connecting = False  # a connect() is logging in (outside the lifecycle lock)
         self.login_seconds: float | None = None
         self._trouble: _Trouble | None = None  # since when the stream is lost, attempts
 
@@ -192,33 +193,28 @@ class Connection:
             XapiClientError: the reason it failed (state FAILED): SessionAuthenticationFailed,
                 CertificateRejected, CertificateChanged, ConnectionRefused, Timeout ...
         """
+        # The lifecycle lock is held only to change what the connection is doing, never
+        # across the login (which may wait minutes for a certificate question): a close()
+        # meanwhile returns at once, and the login that ends after it is undone.
         with self._lifecycle:
-            if self._watcher is not None:
-                if self._watcher.is_alive():
-                    if self.state is CONNECTED:
-                        return
-                    raise NotConnected(f"the connection is {self.state.value}; close it first")
-                self._watcher = None  # it gave up (FAILED): start again
-            self._closing.clear()
-            self._states.set(StateChange(ConnectionState.CONNECTING,
-                                         coordinator=self.endpoint.url))
-            deadline = None if timeout is None else Deadline(timeout, translate(
-                "Connection", "connecting to {url} and reading the pool").format(
-                    url=self.endpoint.url))
-            started = time.perf_counter()
-            try:
-                with within(deadline):
-                    self._session.login(self._session.candidates())
-                self.login_seconds = time.perf_counter() - started
-            except XapiClientError as exc:
-                self._fail(exc)
-                raise
-            self._watcher = EventWatcher(self._session, self.cache, classes=self.classes,
-                                         on_synced=self._on_synced, recover=self._recover,
-                                         on_fatal=self._fail,
-                                         slice_answers=self.share_interpreter,
-                                         load_deadline=deadline)
-            self._watcher.start()
+            already = self._connecting
+            if not already:
+                if self._watcher is not None:
+                    if self._watcher.is_alive():
+                        if self.state is CONNECTED:
+                            return
+                        raise NotConnected(
+                            f"the connection is {self.state.value}; close it first")
+                    self._watcher = None  # it gave up (FAILED): start again
+                self._closing.clear()
+                self._connecting = True
+                self._states.set(StateChange(ConnectionState.CONNECTING,
+                                             coordinator=self.endpoint.url))
+        deadline = None if timeout is None else Deadline(timeout, translate(
+            "Connection", "connecting to {url} and reading the pool").format(
+                url=self.endpoint.url))
+        if not already:
+            self._log_in_and_follow(deadline)
         change = self._states.wait_for({CONNECTED, FAILED, ConnectionState.DISCONNECTED},
                                        None if deadline is None else deadline.remaining())
         if change.state not in _SETTLED and deadline is not None:
@@ -242,8 +238,34 @@ class Connection:
                 watcher.stop()
         return self._states.current
 
+    def _log_in_and_follow(self, deadline: Deadline | None) -> None:
+        """The login of `connect()`, then the event thread (outside the lifecycle lock)."""
+        started = time.perf_counter()
+        try:
+            with within(deadline):
+                self._session.login(self._session.candidates())
+        except XapiClientError as exc:
+            with self._lifecycle:
+                self._connecting = False
+            self._fail(exc)
+            raise
+        with self._lifecycle:
+            self._connecting = False
+            if self._closing.is_set():  # closed while logging in: leave no session behind
+                self._session.logout()
+                self._session.pool.reset()
+                raise NotConnected("the connection was closed while connecting")
+            self.login_seconds = time.perf_counter() - started
+            self._watcher = EventWatcher(self._session, self.cache, classes=self.classes,
+                                         on_synced=self._on_synced, recover=self._recover,
+                                         on_fatal=self._fail,
+                                         slice_answers=self.share_interpreter,
+                                         load_deadline=deadline)
+            self._watcher.start()
+
     def close(self) -> None:
-        """Stop the event thread, log out, forget the cache (state DISCONNECTED)."""
+        """Stop the event thread, log out, forget the cache (state DISCONNECTED). Returns at
+        once when a `connect()` is still logging in: that login is undone when it ends."""
         with self._lifecycle:
             self._closing.set()
             watcher, self._watcher = self._watcher, None

@@ -61,6 +61,7 @@ class EventWatcher(threading.Thread):
         self.slice_answers = slice_answers
         self.session = session
         self.cache = cache
+        self._epoch = cache.epoch  # batches read for a cache cleared since are dropped
         self.classes = list(classes)
         self.on_synced = on_synced
         self.recover = recover
@@ -190,12 +191,12 @@ class EventWatcher(threading.Thread):
         events = batch["events"]
         counts = batch.get("valid_ref_counts") or {}
         if not self._token:
-            change = self.cache.load(events)
+            change = self.cache.load(events, epoch=self._epoch)
             log.info("read the pool: %d objects (%r)", len(events), change)
             # classes the server counts differently from what it sends events for
             self._count_exceptions = set(self.cache.mismatched_counts(counts))
             return batch["token"]
-        self.cache.apply(events)
+        self.cache.apply(events, epoch=self._epoch)
         mismatch = self.cache.mismatched_counts(counts, ignore=self._count_exceptions)
         if mismatch:
             log.warning("object counts differ from the server's (class: server, cache) %s: "

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from xapiman.i18n import translate
 from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.cachestate import CacheChange
 from xapiman.xapi.errors import (
@@ -23,6 +24,7 @@ from xapiman.xapi.records.activity import Task
 log = logging.getLogger("xapiman.xapi.tasks")
 
 Caller = Callable[..., object]
+LOST = "lost"  # a TaskHandle's final status when the task can no longer be followed
 TaskListener = Callable[["TaskHandle"], None]
 
 FIND_LOST_TASK = 10.0  # seconds to wait for the task of an Async call whose answer was lost
@@ -33,10 +35,12 @@ class TaskHandle:
 
     Attributes:
         ref: the task's reference; method: the call that started it ("VM.clone").
-        status: "pending", "success", "failure", "cancelled" (or "cancelling").
+        status: "pending" (or "cancelling") while it runs; once it ended: "success",
+            "failure", "cancelled" as the server says, or "lost" when it can no longer be
+            followed (the connection closed or failed, or the task vanished from the server).
         progress: 0.0 to 1.0.
         result: the parsed result once it succeeded (a ref, a list of refs, "" for none).
-        error: the exception once it failed (XapiError, TaskLost, NotConnected).
+        error: the exception once it failed (XapiError) or was lost (TaskLost, NotConnected).
     """
 
     def __init__(self, tracker: TaskTracker, ref: str, method: str) -> None:
@@ -106,6 +110,7 @@ class TaskHandle:
         with self._lock:
             if self._done.is_set():
                 return
+            self.status = LOST
             self.error = error
             listeners = self._listeners.snapshot()
         self._done.set()
@@ -192,19 +197,16 @@ class TaskTracker:
             return [h for h, _ in self._handles.values()]
 
     def close(self) -> None:
-        """Stop following; handles still running fail with NotConnected."""
+        """Stop following; handles still running end as lost, with NotConnected."""
         self._unsubscribe()
-        with self._lock:
-            handles, self._handles = list(self._handles.values()), {}
-        for handle, _ in handles:
-            handle._abandon(NotConnected("the connection was closed while the task ran"))
+        self.abandon_all(translate("Tasks", "the connection was closed while the task ran"))
         if self._reaper is not None:
             self._reaper.shutdown(wait=False, cancel_futures=True)
             self._reaper = None
 
     def abandon_all(self, reason: str) -> None:
-        """Every task followed now fails with NotConnected(`reason`) (the connection failed:
-        nothing will tell how they end); later tasks are followed as usual."""
+        """Every task followed now ends as lost, with NotConnected(`reason`) (the connection
+        closed or failed: nothing will tell how they end); later tasks are followed as usual."""
         with self._lock:
             handles, self._handles = list(self._handles.values()), {}
         for handle, _ in handles:

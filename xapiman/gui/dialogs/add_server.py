@@ -18,7 +18,8 @@ from PyQt6.QtWidgets import (
 )
 
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, TEXT_WIDTH, ok_cancel_buttons, text_label
-from xapiman.pools.profiles import DEFAULT_USER, Endpoint, ProfileError, parse_address
+from xapiman.pools.profiles import DEFAULT_USER, ProfileError, parse_address
+from xapiman.xapi.endpoints import Address
 
 # An address is wrong while it is being typed ("https:/"): say so only after a pause.
 ERROR_DELAY_MS = 600
@@ -39,7 +40,7 @@ class ServerDetails:
     """
 
     address: str
-    endpoint: Endpoint
+    endpoint: Address
     user: str
     password: str
     remember_password: bool

@@ -18,6 +18,7 @@ from xapiman.gui.tree.presentation import (
     shown,
     tooltip,
 )
+from xapiman.xapi.cache import ObjectCache
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (conn id, class, ref) of an object row
 SearchRole = Qt.ItemDataRole.UserRole + 2  # lower-case text the search box matches
@@ -119,7 +120,7 @@ class ResourceTreeModel(QAbstractItemModel):
 
     # -- connections ------------------------------------------------------------------------
 
-    def add_connection(self, conn_id: str, name: str, cache: object | None = None,
+    def add_connection(self, conn_id: str, name: str, cache: ObjectCache | None = None,
                        state: str = "connecting") -> None:
         if conn_id in self._conns:
             return
@@ -143,7 +144,7 @@ class ResourceTreeModel(QAbstractItemModel):
         entry.state, entry.reason, entry.attempt = state, reason, attempt
         self._changed(entry.root)
 
-    def set_cache(self, conn_id: str, cache: object) -> None:
+    def set_cache(self, conn_id: str, cache: ObjectCache | None) -> None:
         entry = self._conns[conn_id]
         if entry.cache is not cache:
             entry.cache = cache
@@ -198,6 +199,7 @@ class ResourceTreeModel(QAbstractItemModel):
                 self._first_load(entry)
             return
         cache = entry.cache
+        assert cache is not None
         touched: set[str] = set()
         for cls in SHOWN:
             for ref in change.removed_in(cls):
@@ -220,6 +222,7 @@ class ResourceTreeModel(QAbstractItemModel):
     def _related(self, entry: ConnectionEntry, change) -> set[str]:
         """Objects whose row depends on another class's record (metrics, PBDs, guest data)."""
         cache = entry.cache
+        assert cache is not None
         out: set[str] = set()
         for pbd in change.touched("pbd"):
             rec = cache.record("pbd", pbd)
@@ -250,6 +253,7 @@ class ResourceTreeModel(QAbstractItemModel):
         """As `_first_load`, a slice of objects per event-loop turn; batches arriving
         meanwhile are applied once everything is placed."""
         cache = entry.cache
+        assert cache is not None
         refs = iter([ref for cls in SHOWN for ref in list(cache.records(cls))])
         entry.loading = True
 
@@ -298,6 +302,7 @@ class ResourceTreeModel(QAbstractItemModel):
 
     def _place_all(self, entry: ConnectionEntry) -> None:
         cache = entry.cache
+        assert cache is not None
         for cls in SHOWN:
             for ref in list(cache.records(cls)):
                 self._place(entry, ref)
@@ -322,6 +327,7 @@ class ResourceTreeModel(QAbstractItemModel):
 
     def _place(self, entry: ConnectionEntry, ref: str, depth: int = 0) -> None:
         cache = entry.cache
+        assert cache is not None
         cls = cache.class_of(ref)
         record = cache.get(ref)
         if record is None or cls not in SHOWN:
@@ -345,7 +351,7 @@ class ResourceTreeModel(QAbstractItemModel):
             node = next(iter(have.values()))
             parent = self._parent_node(entry, wanted[0], depth)
             if parent is not None and not self._inside(parent, node):
-                self._move(entry, node, parent, wanted[0], ref, sort_key, kind)
+                self._move(entry, node, parent, wanted[0], ref, sort_key, kind, depth)
                 return
         for pkey in [k for k in have if k not in wanted]:
             self._remove_node(entry, have[pkey], ref, pkey)
@@ -432,12 +438,15 @@ class ResourceTreeModel(QAbstractItemModel):
             parent.take(row)
 
     def _move(self, entry: ConnectionEntry, node: Node, parent: Node, pkey: tuple, ref: str,
-              sort_key: tuple, kind: str) -> None:
+              sort_key: tuple, kind: str, depth: int) -> None:
         """Move an object's node under another parent (a VM starting on a host ...)."""
         old_key = next(iter(entry.placed[ref]))
         if not self._relocate(node, parent, sort_key, kind):
+            # Qt refused the move: take the rows out and place the object again, where it
+            # belongs now (its children follow it)
             self._remove_node(entry, node, ref, old_key)
-            self._place_new(entry, ref, pkey, parent, kind, sort_key)
+            entry.basis.pop(ref, None)
+            self._place(entry, ref, depth + 1)
             return
         entry.nodes.pop(node.key, None)
         node.key = ("obj", ref, pkey)

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from xapiman.atomic import atomic_write_bytes
 from xapiman.i18n import translate
-from xapiman.pools.atomic import atomic_write_bytes
 from xapiman.rfb import Options, RfbError, capture, to_png
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened

@@ -75,17 +75,15 @@ class Task(Record):
 
     @property
     def resident_on(self) -> Host | None:
-        from xapiman.xapi.records.host import Host
-
-        return self._one(Host, "resident_on")
+        return self._one("host", "resident_on")
 
     @property
     def subtask_of(self) -> Task | None:
-        return self._one(Task, "subtask_of")
+        return self._one("task", "subtask_of")
 
     @property
     def subtasks(self) -> list[Task]:
-        return self._referrers(Task, "subtask_of")
+        return self._referrers("task", "subtask_of")
 
 
 @register

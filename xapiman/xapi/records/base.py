@@ -211,21 +211,27 @@ class Record:
         """The refs in a ref-set field (the null ref and anything that is not one left out)."""
         return tuple(ref for ref in as_strings(self.raw.get(name)) if as_ref(ref) is not None)
 
-    def _one(self, kind: type[R], name: str) -> R | None:
-        """The `kind` view of the object whose ref is in field `name`."""
-        ref = as_ref(self.raw.get(name))
-        return self.cache.find(kind, ref) if ref is not None else None
+    # The related object's view class is named by its XAPI class ("VM", "host" ...) and
+    # found through the registry below: the view modules need not import each other. The
+    # properties that use these helpers declare what they return.
 
-    def _many(self, kind: type[R], refs: Iterable[str]) -> list[R]:
-        """`kind` views of `refs` that are in the cache, sorted by name then ref."""
-        views = [v for v in (self.cache.find(kind, r) for r in refs if isinstance(r, str))
+    def _one(self, kind: str, name: str) -> Any:
+        """The view of the `kind` object whose ref is in field `name` (None: null or gone)."""
+        ref = as_ref(self.raw.get(name))
+        return self.cache.find(view_class(kind), ref) if ref is not None else None
+
+    def _many(self, kind: str, refs: Iterable[object]) -> list[Any]:
+        """Views of the `kind` objects `refs` that are in the cache, sorted by name then ref."""
+        view = view_class(kind)
+        views = [v for v in (self.cache.find(view, r) for r in refs if isinstance(r, str))
                  if v is not None]
         views.sort(key=lambda v: (v.name.lower(), v.ref))
         return views
 
-    def _referrers(self, kind: type[R], field: str) -> list[R]:
-        """`kind` objects whose `field` points at this object (from the cache's index)."""
-        return self._many(kind, self.cache.referrers(kind.xapi_class, field, self.ref))
+    def _referrers(self, kind: str, field: str) -> list[Any]:
+        """Views of the `kind` objects whose `field` points at this object (from the cache's
+        index)."""
+        return self._many(kind, self.cache.referrers(kind, field, self.ref))
 
 
 _VIEWS: dict[str, type[Record]] = {}

@@ -31,13 +31,11 @@ class Pool(Record):
     @property
     def master(self) -> Host | None:
         """The coordinator (the API still calls it master)."""
-        return self._one(Host, "master")
+        return self._one("host", "master")
 
     @property
     def default_sr(self) -> SR | None:
-        from xapiman.xapi.records.storage import SR
-
-        return self._one(SR, "default_SR")
+        return self._one("SR", "default_SR")
 
     @property
     def ha_enabled(self) -> bool:
@@ -128,7 +126,7 @@ class Host(Record):
 
     @property
     def metrics(self) -> HostMetrics | None:
-        return self._one(HostMetrics, "metrics")
+        return self._one("host_metrics", "metrics")
 
     @property
     def live(self) -> bool:
@@ -147,7 +145,7 @@ class Host(Record):
 
     @property
     def cpus(self) -> list[HostCpu]:
-        cpus = self._referrers(HostCpu, "host")
+        cpus = self._referrers("host_cpu", "host")
         cpus.sort(key=lambda c: (c.number, c.ref))
         return cpus
 
@@ -159,27 +157,21 @@ class Host(Record):
 
     @property
     def control_domain(self) -> VM | None:
-        from xapiman.xapi.records.vm import VM
-
-        return self._one(VM, "control_domain")
+        return self._one("VM", "control_domain")
 
     @property
     def resident_vms(self) -> list[VM]:
         """VMs running (or paused) here, control domains included."""
-        from xapiman.xapi.records.vm import VM
-
-        return self._referrers(VM, "resident_on")
+        return self._referrers("VM", "resident_on")
 
     @property
     def pbds(self) -> list[PBD]:
-        from xapiman.xapi.records.storage import PBD
-
-        return self._referrers(PBD, "host")
+        return self._referrers("PBD", "host")
 
     @property
     def srs(self) -> list[SR]:
         """Storage repositories this host is connected to (through its PBDs)."""
-        seen = {}
+        seen: dict[str, SR] = {}
         for pbd in self.pbds:
             sr = pbd.sr
             if sr is not None:
@@ -188,8 +180,6 @@ class Host(Record):
 
     @property
     def pifs(self) -> list[PIF]:
-        from xapiman.xapi.records.network import PIF
-
-        pifs = self._referrers(PIF, "host")
+        pifs = self._referrers("PIF", "host")
         pifs.sort(key=lambda p: (p.device, p.ref))
         return pifs

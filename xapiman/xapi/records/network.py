@@ -28,11 +28,11 @@ class Network(Record):
 
     @property
     def vifs(self) -> list[VIF]:
-        return self._referrers(VIF, "network")
+        return self._referrers("VIF", "network")
 
     @property
     def pifs(self) -> list[PIF]:
-        return self._referrers(PIF, "network")
+        return self._referrers("PIF", "network")
 
 
 @register
@@ -44,13 +44,11 @@ class VIF(Record):
 
     @property
     def vm(self) -> VM | None:
-        from xapiman.xapi.records.vm import VM
-
-        return self._one(VM, "VM")
+        return self._one("VM", "VM")
 
     @property
     def network(self) -> Network | None:
-        return self._one(Network, "network")
+        return self._one("network", "network")
 
     @property
     def device(self) -> str:
@@ -78,13 +76,11 @@ class PIF(Record):
 
     @property
     def host(self) -> Host | None:
-        from xapiman.xapi.records.host import Host
-
-        return self._one(Host, "host")
+        return self._one("host", "host")
 
     @property
     def network(self) -> Network | None:
-        return self._one(Network, "network")
+        return self._one("network", "network")
 
     @property
     def device(self) -> str:

@@ -58,18 +58,16 @@ class SR(Record):
 
     @property
     def pbds(self) -> list[PBD]:
-        return self._referrers(PBD, "SR")
+        return self._referrers("PBD", "SR")
 
     @property
     def hosts(self) -> list[Host]:
         """The hosts connected to this SR (through its PBDs)."""
-        from xapiman.xapi.records.host import Host
-
-        return self._many(Host, {p.raw.get("host") for p in self.pbds if isinstance(p.raw.get("host"), str)})
+        return self._many("host", {p.raw.get("host") for p in self.pbds if isinstance(p.raw.get("host"), str)})
 
     @property
     def vdis(self) -> list[VDI]:
-        return self._referrers(VDI, "SR")
+        return self._referrers("VDI", "SR")
 
 
 @register
@@ -81,13 +79,11 @@ class PBD(Record):
 
     @property
     def host(self) -> Host | None:
-        from xapiman.xapi.records.host import Host
-
-        return self._one(Host, "host")
+        return self._one("host", "host")
 
     @property
     def sr(self) -> SR | None:
-        return self._one(SR, "SR")
+        return self._one("SR", "SR")
 
     @property
     def currently_attached(self) -> bool:
@@ -107,7 +103,7 @@ class VDI(Record):
 
     @property
     def sr(self) -> SR | None:
-        return self._one(SR, "SR")
+        return self._one("SR", "SR")
 
     @property
     def virtual_size(self) -> int:
@@ -136,11 +132,11 @@ class VDI(Record):
 
     @property
     def snapshot_of(self) -> VDI | None:
-        return self._one(VDI, "snapshot_of")
+        return self._one("VDI", "snapshot_of")
 
     @property
     def snapshots(self) -> list[VDI]:
-        return self._referrers(VDI, "snapshot_of")
+        return self._referrers("VDI", "snapshot_of")
 
     @property
     def snapshot_time(self) -> datetime.datetime | None:
@@ -148,14 +144,12 @@ class VDI(Record):
 
     @property
     def vbds(self) -> list[VBD]:
-        return self._referrers(VBD, "VDI")
+        return self._referrers("VBD", "VDI")
 
     @property
     def vms(self) -> list[VM]:
         """The VMs this disk is plugged into (through VBDs)."""
-        from xapiman.xapi.records.vm import VM
-
-        return self._many(VM, {v.raw.get("VM") for v in self.vbds if isinstance(v.raw.get("VM"), str)})
+        return self._many("VM", {v.raw.get("VM") for v in self.vbds if isinstance(v.raw.get("VM"), str)})
 
 
 @register
@@ -167,13 +161,11 @@ class VBD(Record):
 
     @property
     def vm(self) -> VM | None:
-        from xapiman.xapi.records.vm import VM
-
-        return self._one(VM, "VM")
+        return self._one("VM", "VM")
 
     @property
     def vdi(self) -> VDI | None:
-        return self._one(VDI, "VDI")
+        return self._one("VDI", "VDI")
 
     @property
     def type(self) -> str:

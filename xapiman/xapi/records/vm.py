@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from xapiman.xapi.records.base import Record, as_float, as_int, as_ref, register
+from xapiman.xapi.records.base import Record, as_float, as_int, as_ref, as_strings, register
 
 if TYPE_CHECKING:
     from xapiman.xapi.records.host import Host
     from xapiman.xapi.records.network import VIF
     from xapiman.xapi.records.storage import SR, VBD, VDI
 
+
+def operation_allowed(record: Mapping[str, Any], operation: str) -> bool:
+    """Whether a VM record allows `operation` now, as xapi decides: it is in
+    `allowed_operations` and not in `blocked_operations` (a block wins, even over an
+    `allowed_operations` that still lists the operation)."""
+    blocked = record.get("blocked_operations")
+    return (operation in as_strings(record.get("allowed_operations"))
+            and not (isinstance(blocked, Mapping) and operation in blocked))
 
 @register
 class VMMetrics(Record):
@@ -100,7 +109,7 @@ class Console(Record):
 
     @property
     def vm(self) -> VM | None:
-        return self._one(VM, "VM")
+        return self._one("VM", "VM")
 
 
 @dataclass
@@ -172,8 +181,8 @@ class VM(Record):
         return self._map("blocked_operations")
 
     def can(self, operation: str) -> bool:
-        """Allowed by xapi now and not blocked by an administrator (blocked_operations)."""
-        return operation in self.allowed_operations and operation not in self.blocked_operations
+        """Allowed by xapi now and not blocked by an administrator (see `operation_allowed`)."""
+        return operation_allowed(self.raw, operation)
 
     # -- resources --------------------------------------------------------------------------
 
@@ -233,23 +242,19 @@ class VM(Record):
 
     @property
     def resident_on(self) -> Host | None:
-        from xapiman.xapi.records.host import Host
-
-        return self._one(Host, "resident_on")
+        return self._one("host", "resident_on")
 
     @property
     def affinity(self) -> Host | None:
-        from xapiman.xapi.records.host import Host
-
-        return self._one(Host, "affinity")
+        return self._one("host", "affinity")
 
     @property
     def metrics(self) -> VMMetrics | None:
-        return self._one(VMMetrics, "metrics")
+        return self._one("VM_metrics", "metrics")
 
     @property
     def guest_metrics(self) -> VMGuestMetrics | None:
-        return self._one(VMGuestMetrics, "guest_metrics")
+        return self._one("VM_guest_metrics", "guest_metrics")
 
     @property
     def os_name(self) -> str:
@@ -263,9 +268,7 @@ class VM(Record):
 
     @property
     def vbds(self) -> list[VBD]:
-        from xapiman.xapi.records.storage import VBD
-
-        vbds = self._referrers(VBD, "VM")
+        vbds = self._referrers("VBD", "VM")
         vbds.sort(key=lambda v: (as_int(v.userdevice, 999), v.ref))
         return vbds
 
@@ -292,29 +295,27 @@ class VM(Record):
 
     @property
     def vifs(self) -> list[VIF]:
-        from xapiman.xapi.records.network import VIF
-
-        vifs = self._referrers(VIF, "VM")
+        vifs = self._referrers("VIF", "VM")
         vifs.sort(key=lambda v: (as_int(v.device, 999), v.ref))
         return vifs
 
     @property
     def consoles(self) -> list[Console]:
-        return self._referrers(Console, "VM")
+        return self._referrers("console", "VM")
 
     @property
     def snapshot_of(self) -> VM | None:
-        return self._one(VM, "snapshot_of")
+        return self._one("VM", "snapshot_of")
 
     @property
     def parent(self) -> VM | None:
         """The snapshot this VM (or snapshot) was last taken from / reverted to."""
-        return self._one(VM, "parent")
+        return self._one("VM", "parent")
 
     @property
     def snapshots(self) -> list[VM]:
         """The VM's snapshots, oldest first."""
-        snaps = self._referrers(VM, "snapshot_of")
+        snaps = self._referrers("VM", "snapshot_of")
         snaps.sort(key=lambda s: (s.snapshot_time or datetime.datetime.min.replace(
             tzinfo=datetime.UTC), s.ref))
         return snaps
