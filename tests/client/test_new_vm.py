@@ -15,7 +15,6 @@ from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.common import ActionError
 from xapiman.actions.steps import StepError
 from xapiman.actions.vm_plan import (
-    NULL,
     DiskPlan,
     InstallMedia,
     NewVmPlan,
@@ -26,6 +25,7 @@ from xapiman.actions.vm_plan import (
 )
 from xapiman.sim.testing import RunningPool, running_pool
 from xapiman.xapi.connection import Connection
+from xapiman.xapi.refs import NULL_REF
 
 GiB, MiB = 1024**3, 1024**2
 pytestmark = pytest.mark.timeout(120)
@@ -140,7 +140,7 @@ def test_network_install_and_network_boot_set_the_boot_media(env) -> None:
     facts = vm_facts(db, vm)
     assert facts["rec"]["other_config"]["install-repository"] == "http://deb.debian.org/debian/"
     assert [cd["empty"] for cd in facts["cds"]] == [True]
-    assert facts["rec"]["power_state"] == "Halted" and facts["rec"]["affinity"] == NULL
+    assert facts["rec"]["power_state"] == "Halted" and facts["rec"]["affinity"] == NULL_REF
     plan.name, plan.install = "pxe-boot", InstallMedia("pxe")
     vm = run(conn, plan)[0].handle.wait(60)
     assert db.get(vm, "VM")["HVM_boot_params"]["order"] == "ncd"

@@ -23,9 +23,9 @@ from xapiman.actions.steps import StepError
 from xapiman.actions.vm_xva import ExportPlan, ImportPlan
 from xapiman.sim.testing import RunningPool, running_pool
 from xapiman.xapi.connection import Connection
+from xapiman.xapi.refs import NULL_REF
 
 GiB = 1024**3
-NULL = "OpaqueRef:NULL"
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -60,7 +60,7 @@ def export(conn, vm: str, path: Path, **kw):
     return run(conn, "vm.export", Target(conn, "vm", vm), ExportPlan(str(path), **kw))
 
 
-def import_(conn, path: Path, sr: str, host: str = NULL):
+def import_(conn, path: Path, sr: str, host: str = NULL_REF):
     pool = next(iter(conn.cache.records("pool")))
     return run(conn, "vm.import", Target(conn, "pool", pool), ImportPlan(str(path), sr, host))
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 
 from xapiman.actions.naming import sr_label
 from xapiman.actions.prompts import Choice
-from xapiman.actions.sizes import as_int
 from xapiman.i18n import translate
+from xapiman.xapi.records.base import as_int
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 
 # weights of the ranking: memory left after placement (a fraction of the host's memory), the
@@ -54,7 +54,7 @@ def need_and_free(need: int, free: int) -> tuple[str, str]:
 def vm_memory(record: dict, cache) -> int:
     """Memory a VM uses or needs on a host (bytes): what it has now when it runs, else its
     static maximum; plus its overhead."""
-    metrics = cache.record("VM_metrics", record.get("metrics", NULL)) or {}
+    metrics = cache.record("VM_metrics", record.get("metrics", NULL_REF)) or {}
     actual = as_int(metrics.get("memory_actual"))
     overhead = as_int(record.get("memory_overhead"))
     if record.get("power_state") in ("Running", "Paused") and actual:
@@ -64,7 +64,7 @@ def vm_memory(record: dict, cache) -> int:
 
 def host_memory_total(host_ref: str, cache) -> int:
     host = cache.record("host", host_ref) or {}
-    metrics = cache.record("host_metrics", host.get("metrics", NULL)) or {}
+    metrics = cache.record("host_metrics", host.get("metrics", NULL_REF)) or {}
     return as_int(metrics.get("memory_total"))
 
 
@@ -81,7 +81,7 @@ def host_free_memory(host_ref: str, cache) -> int:
 
 def host_live(host_ref: str, cache) -> bool:
     host = cache.record("host", host_ref) or {}
-    metrics = cache.record("host_metrics", host.get("metrics", NULL)) or {}
+    metrics = cache.record("host_metrics", host.get("metrics", NULL_REF)) or {}
     return bool(metrics.get("live", True))
 
 
@@ -107,8 +107,8 @@ def vm_srs(vm_record: dict, cache) -> set[str]:
         vbd = cache.record("VBD", vbd_ref) or {}
         if vbd.get("empty"):
             continue
-        vdi = cache.record("VDI", vbd.get("VDI", NULL))
-        if vdi is not None and cache.record("SR", vdi.get("SR", NULL)) is not None:
+        vdi = cache.record("VDI", vbd.get("VDI", NULL_REF))
+        if vdi is not None and cache.record("SR", vdi.get("SR", NULL_REF)) is not None:
             out.add(vdi["SR"])
     return out
 
@@ -117,7 +117,7 @@ def vm_networks(vm_record: dict, cache) -> set[str]:
     out = set()
     for vif_ref in vm_record.get("VIFs", ()):
         vif = cache.record("VIF", vif_ref) or {}
-        if cache.record("network", vif.get("network", NULL)) is not None:
+        if cache.record("network", vif.get("network", NULL_REF)) is not None:
             out.add(vif["network"])
     return out
 
@@ -144,7 +144,7 @@ def network_reaches(network_ref: str, host_ref: str, cache) -> bool:
     hosts = set()
     for vif_ref in net.get("VIFs", ()):
         vif = cache.record("VIF", vif_ref) or {}
-        owner = cache.record("VM", vif.get("VM", NULL)) or {}
+        owner = cache.record("VM", vif.get("VM", NULL_REF)) or {}
         if owner.get("power_state") == "Running":
             hosts.add(owner.get("resident_on"))
     return not hosts or host_ref in hosts
@@ -160,14 +160,14 @@ class VmNeeds:
     Attributes:
         memory: bytes it needs; vcpus: its vCPUs at start-up.
         srs: the SRs of its disks and CDs; networks: the networks of its interfaces.
-        current: the host it runs on now (NULL when none).
+        current: the host it runs on now (NULL_REF when none).
     """
 
     memory: int
     vcpus: int = 1
     srs: frozenset[str] = frozenset()
     networks: frozenset[str] = frozenset()
-    current: str = NULL
+    current: str = NULL_REF
 
     @classmethod
     def of_vm(cls, record: dict, cache) -> VmNeeds:
@@ -175,7 +175,7 @@ class VmNeeds:
         return cls(vm_memory(record, cache),
                    max(as_int(record.get("VCPUs_at_startup") or record.get("VCPUs_max")), 1),
                    frozenset(vm_srs(record, cache)), frozenset(vm_networks(record, cache)),
-                   str(record.get("resident_on") or NULL))
+                   str(record.get("resident_on") or NULL_REF))
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from xapiman.actions.sizes import as_int
+from xapiman.xapi.records.base import as_int
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 DEFAULT_MAX_VCPUS = 64
 DEFAULT_MAX_MEMORY = 1024 * GiB
@@ -24,7 +24,7 @@ class TemplateDisk:
 
     Attributes:
         device: the VBD's userdevice ("0", "1" ...); size: bytes; bootable.
-        sr: where the template puts it (NULL: the pool's default SR).
+        sr: where the template puts it (NULL_REF: the pool's default SR).
         vdi: the template's own disk (custom templates), None for a disk the template
             describes but does not have (default templates: made by `VM.provision`).
         kind: the provision recipe's disk type ("system", "ephemeral" ...).
@@ -32,7 +32,7 @@ class TemplateDisk:
 
     device: str
     size: int
-    sr: str = NULL
+    sr: str = NULL_REF
     bootable: bool = False
     vdi: str | None = None
     kind: str = "system"
@@ -110,7 +110,7 @@ def provision_disks(text: str) -> list[TemplateDisk]:
         size = as_int(disk.get("size"))
         device = disk.get("device", "")
         if size > 0 and device:
-            out.append(TemplateDisk(device, size, NULL, disk.get("bootable") == "true", None,
+            out.append(TemplateDisk(device, size, NULL_REF, disk.get("bootable") == "true", None,
                                     disk.get("type", "system")))
     return out
 
@@ -132,11 +132,11 @@ def own_disks(record: dict, cache) -> list[TemplateDisk]:
         vbd = cache.record("VBD", vbd_ref) or {}
         if vbd.get("type") != "Disk":
             continue
-        vdi = cache.record("VDI", vbd.get("VDI", NULL))
+        vdi = cache.record("VDI", vbd.get("VDI", NULL_REF))
         if vdi is None:
             continue
         out.append(TemplateDisk(str(vbd.get("userdevice", "")), as_int(vdi.get("virtual_size")),
-                                vdi.get("SR", NULL), bool(vbd.get("bootable")), vbd["VDI"]))
+                                vdi.get("SR", NULL_REF), bool(vbd.get("bootable")), vbd["VDI"]))
     return sorted(out, key=lambda d: as_int(d.device, 99))
 
 
@@ -151,7 +151,7 @@ def template(cache, ref: str) -> Template | None:
     networks = []
     for vif_ref in rec.get("VIFs", ()):
         vif = cache.record("VIF", vif_ref) or {}
-        if cache.record("network", vif.get("network", NULL)) is not None:
+        if cache.record("network", vif.get("network", NULL_REF)) is not None:
             networks.append(vif["network"])
     methods = frozenset(m.strip() for m in other.get("install-methods", "").split(",")
                         if m.strip())

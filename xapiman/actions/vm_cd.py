@@ -8,8 +8,8 @@ from xapiman.actions import reasons
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable, picked
 from xapiman.actions.prompts import Choice, Field, Form
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 MiB = 1024**2
 
@@ -30,7 +30,7 @@ def cd_drive(target: Target) -> tuple[str, dict] | None:
 
 def disc_name(target: Target, vbd: dict) -> str:
     """The name of the image in a drive ("" when empty)."""
-    if vbd.get("empty") or vbd.get("VDI", NULL) == NULL:
+    if vbd.get("empty") or vbd.get("VDI", NULL_REF) == NULL_REF:
         return ""
     vdi = target.conn.cache.record("VDI", vbd["VDI"]) or {}
     return str(vdi.get("name_label") or "an unnamed image")
@@ -68,7 +68,7 @@ def iso_choices(target: Target) -> list[Choice]:
     record = target.record() or {}
     running = record.get("power_state") in ("Running", "Paused")
     host = record.get("resident_on") if running else None
-    host_name = (cache.record("host", host or NULL) or {}).get("name_label", "its server")
+    host_name = (cache.record("host", host or NULL_REF) or {}).get("name_label", "its server")
     out = []
     srs = sorted(cache.records("SR").items(), key=lambda kv: str(kv[1].get("name_label", "")))
     for sr_ref, sr in srs:
@@ -77,7 +77,7 @@ def iso_choices(target: Target) -> list[Choice]:
         reason = _unreachable(cache, sr_ref, sr, host, host_name)
         where = str(sr.get("name_label", ""))
         if not sr.get("shared"):
-            owners = {(cache.record("PBD", p) or {}).get("host", NULL)
+            owners = {(cache.record("PBD", p) or {}).get("host", NULL_REF)
                       for p in cache.referrers("PBD", "SR", sr_ref)}
             names = sorted(str((cache.record("host", h) or {}).get("name_label", "?"))
                            for h in owners)

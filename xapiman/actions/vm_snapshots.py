@@ -9,8 +9,7 @@ from xapiman.actions.base import Action, ActionContext, Availability, Started, T
 from xapiman.actions.common import ActionError, first_runnable, runnable_or_raise
 from xapiman.actions.naming import sr_label
 from xapiman.actions.prompts import Choice, Field, Form
-
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 
 def vm_disks(target: Target) -> list[tuple[str, dict]]:
@@ -21,7 +20,7 @@ def vm_disks(target: Target) -> list[tuple[str, dict]]:
         vbd = cache.record("VBD", vbd_ref)
         if not vbd or vbd.get("type") != "Disk":
             continue
-        vdi = cache.record("VDI", vbd.get("VDI", NULL))
+        vdi = cache.record("VDI", vbd.get("VDI", NULL_REF))
         if vdi is not None:
             out.append((vbd["VDI"], vdi))
     return out
@@ -133,7 +132,7 @@ class Revert(Action):
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         target = first_runnable(self, targets)
-        parent = target.conn.cache.record("VM", (target.record() or {}).get("snapshot_of", NULL))
+        parent = target.conn.cache.record("VM", (target.record() or {}).get("snapshot_of", NULL_REF))
         vm_name = parent["name_label"] if parent else "the VM"
         if not await ctx.prompter.confirm(
                 "Revert to Snapshot",

@@ -29,9 +29,10 @@ from xapiman.actions.steps import (
     cancelled_error,
     reason_of,
 )
-from xapiman.actions.vm_plan import NULL, is_disk_sr, pool_default_sr, sr_attached
+from xapiman.actions.vm_plan import is_disk_sr, pool_default_sr, sr_attached
 from xapiman.i18n import translate
 from xapiman.xapi.errors import HttpError, XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 from xapiman.xapi.xva import Transfer, TransferCancelled, XvaError, check_xva, export_vm, import_xva
 
 SERVER_WAIT = 600.0  # seconds to wait for the server's task once the bytes went through
@@ -48,11 +49,11 @@ class ExportPlan:
 @dataclass
 class ImportPlan:
     """What an import reads and where it puts the VM: the file, the SR of its disks and the
-    host that receives it (and becomes its home server; NULL: the coordinator, no home)."""
+    host that receives it (and becomes its home server; NULL_REF: the coordinator, no home)."""
 
     path: str = ""
-    sr: str = NULL
-    host: str = NULL
+    sr: str = NULL_REF
+    host: str = NULL_REF
 
 
 def _server_task(run: StepRunner, label: str, description: str):
@@ -223,7 +224,7 @@ class ImportVm(Action):
         cache = target.conn.cache
         sr = target.ref if target.cls == "sr" and is_disk_sr(target.record() or {}) \
             else pool_default_sr(cache)
-        host = target.ref if target.cls == "host" else NULL
+        host = target.ref if target.cls == "host" else NULL_REF
         return ImportPlan("", sr, host)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
@@ -246,7 +247,7 @@ class ImportVm(Action):
         sr = cache.record("SR", plan.sr)
         if sr is None or not is_disk_sr(sr) or not sr_attached(cache, plan.sr):
             raise ActionError(translate("Xva", "Choose an attached SR for the VM's disks."))
-        if plan.host != NULL and cache.record("host", plan.host) is None:
+        if plan.host != NULL_REF and cache.record("host", plan.host) is None:
             raise ActionError(translate("Xva", "The chosen server is not in this pool."))
         task = StepTask(target.conn, "VM.import",
                         lambda run: _import(run, path, plan.sr, plan.host), reveal=True)
@@ -262,7 +263,7 @@ def _import(run: StepRunner, path: Path, sr: str, host: str) -> list[str]:
     size = path.stat().st_size
     handle = _server_task(run, translate("Xva", "Import of {file}").format(file=path.name),
                           str(path))
-    transfer = Transfer(run.conn, run.conn.host_url(host) if host != NULL else None)
+    transfer = Transfer(run.conn, run.conn.host_url(host) if host != NULL_REF else None)
     run.task.on_cancel(transfer.cancel)
 
     def moved(count: int) -> None:
@@ -280,7 +281,7 @@ def _import(run: StepRunner, path: Path, sr: str, host: str) -> list[str]:
     vms = [str(r) for r in (result if isinstance(result, list) else [result])
            if str(r).startswith("OpaqueRef:")]
     run.wait_cached("VM", vms)
-    if host != NULL:
+    if host != NULL_REF:
         run.step(translate("Xva", "Setting the home server"), 0.98)
         for vm in vms:
             run.call("VM.set_affinity", vm, host)

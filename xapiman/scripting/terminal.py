@@ -71,7 +71,7 @@ def safe_output() -> Iterator[None]:
     """While inside: everything printed to stdout and stderr has its control characters
     escaped (names and messages come from the server, which may hold escape sequences)."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])
     try:
         yield
     finally:

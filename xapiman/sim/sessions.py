@@ -59,7 +59,7 @@ class Sessions:
              "originator": originator, **fields},
         )
         if not fields["is_local_superuser"]:
-            self.permissions[ref] = frozenset(fields["rbac_permissions"])  # type: ignore[arg-type]
+            self.permissions[ref] = frozenset(fields["rbac_permissions"])
         self.last_active[ref] = time.monotonic()
         self._evict(uname, originator, bool(fields["is_local_superuser"]))
         return ref

@@ -7,11 +7,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import methodcaller
 from types import MappingProxyType
+from typing import Any
 
 from xapiman.xapi.indexes import FIELDS_BY_CLASS, INDEXED
 from xapiman.xapi.refs import NULL_REF
 
 Table = dict[str, dict]
+# one event of an event.from answer: {"class", "operation", "ref", "snapshot" ...}, as decoded
+Event = Mapping[str, Any]
 Index = dict[str, tuple[str, ...]]
 _NO_REFS: frozenset[str] = frozenset()
 
@@ -88,7 +91,7 @@ class CacheState:
         cls = self.classes.get(ref)
         return cls if cls is not None and ref in self.tables.get(cls, ()) else None
 
-    def updated(self, events: Iterable[Mapping[str, object]]) -> tuple[CacheState, CacheChange]:
+    def updated(self, events: Iterable[Event]) -> tuple[CacheState, CacheChange]:
         """The state after an incremental batch, and what it changed."""
         tables = dict(self.tables)
         copied: set[str] = set()
@@ -107,7 +110,7 @@ class CacheState:
             else:
                 snapshot = event.get("snapshot")
                 if isinstance(snapshot, dict):
-                    table[ref] = snapshot  # type: ignore[index]
+                    table[ref] = snapshot
         return self._with_changes(tables, first_seen)
 
     def _with_changes(self, tables: dict[str, Table],
@@ -176,15 +179,15 @@ class _IndexEditor:
 _LOWER: dict[str, str] = {}
 
 
-def _lower(name: object) -> str:
+def _lower(name: Any) -> str:
     """xapi's class names in events are lower case already; normalise once per spelling."""
     lower = _LOWER.get(name)
     if lower is None:
-        lower = _LOWER[name] = str(name).lower()  # type: ignore[index]
+        lower = _LOWER[name] = str(name).lower()
     return lower
 
 
-def build_state(events: Iterable[Mapping[str, object]]) -> CacheState:
+def build_state(events: Iterable[Event]) -> CacheState:
     """A state from a full batch (every object as an "add"), indexes built in one pass each."""
     tables: dict[str, Table] = {}
     last: object = None
@@ -199,7 +202,7 @@ def build_state(events: Iterable[Mapping[str, object]]) -> CacheState:
                 table = tables[cls] = {}
         snapshot = event.get("snapshot")
         if isinstance(snapshot, dict):
-            table[event["ref"]] = snapshot  # type: ignore[index]
+            table[event["ref"]] = snapshot
         elif event["operation"] == "del":
             table.pop(event["ref"], None)
     indexes: dict[tuple[str, str], Index] = {}
@@ -226,7 +229,7 @@ def _group(table: Table, name: str) -> Index:
                 groups[target].append(ref)
     for nothing in (NULL_REF, None, ""):
         groups.pop(nothing, None)
-    return {target: tuple(refs) for target, refs in groups.items()  # type: ignore[misc]
+    return {target: tuple(refs) for target, refs in groups.items()
             if isinstance(target, str)}
 
 

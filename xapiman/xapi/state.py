@@ -6,7 +6,7 @@ import enum
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from xapiman.xapi.listeners import Listeners
@@ -166,7 +166,8 @@ class StateReporter:
             except Exception:
                 log.exception("a connection state listener failed")
 
-    def wait_for(self, states: set[ConnectionState], timeout: float | None) -> StateChange:
+    def wait_for(self, states: Collection[ConnectionState],
+                 timeout: float | None) -> StateChange:
         """Block until the state is one of `states` (or `timeout`); returns the current one."""
         with self._lock:
             self._changed.wait_for(lambda: self.current.state in states, timeout)

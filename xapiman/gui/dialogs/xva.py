@@ -25,10 +25,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from xapiman.actions.vm_plan import NULL, sr_choices
+from xapiman.actions.vm_plan import sr_choices
 from xapiman.actions.vm_xva import ExportPlan, ImportPlan
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, TEXT_WIDTH, ok_cancel_buttons, text_label
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 from xapiman.xapi.xva import XvaError, check_xva
 
 FILTER = translate("Xva", "XVA exports (*.xva);;All files (*)")
@@ -137,7 +138,7 @@ class ImportDialog(QDialog):
         rows.addRow(translate("Xva", "Storage:"), self.sr)
         self.host = QComboBox()
         self.host.setObjectName("importHost")
-        self.host.addItem(translate("Xva", "The pool's coordinator (no home server)"), NULL)
+        self.host.addItem(translate("Xva", "The pool's coordinator (no home server)"), NULL_REF)
         for ref, host in sorted(cache.records("host").items(),
                                 key=lambda kv: kv[1].get("name_label", "")):
             self.host.addItem(host.get("name_label", ref), ref)
@@ -191,5 +192,5 @@ class ImportDialog(QDialog):
                       and self.sr.currentData() is not None)
 
     def result_plan(self) -> ImportPlan:
-        return ImportPlan(self.path.text().strip(), self.sr.currentData() or NULL,
-                          self.host.currentData() or NULL)
+        return ImportPlan(self.path.text().strip(), self.sr.currentData() or NULL_REF,
+                          self.host.currentData() or NULL_REF)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PyQt6.QtWidgets import QWidget
 
-from xapiman.actions.base import Target
+from xapiman.actions.base import ConnectionLike, Target
+from xapiman.xapi.cache import ObjectCache
+
+if TYPE_CHECKING:
+    from xapiman.xapi.records import Record
+
+R = TypeVar("R", bound="Record")
 
 PAGES: list[type[TabPage]] = []
 
@@ -32,8 +38,8 @@ class TabContext:
     """
 
     trigger: Callable[..., object]
-    select: Callable[[str, str], None]
-    connection: Callable[[str], object]
+    select: Callable[[str, str], object]
+    connection: Callable[[str], ConnectionLike | None]
     metrics: Any = None
 
     def targets(self, conn_name: str, refs: Sequence[str]) -> list[Target]:
@@ -41,9 +47,9 @@ class TabContext:
         conn = self.connection(conn_name)
         if conn is None:
             return []
-        cache = conn.cache  # type: ignore[attr-defined]
-        return [Target(conn, cache.class_of(ref) or "", ref)  # type: ignore[arg-type]
-                for ref in refs if cache.class_of(ref)]
+        cache = conn.cache
+        return [Target(conn, cache.class_of(ref) or "", ref) for ref in refs
+                if cache.class_of(ref)]
 
     def trigger_on(self, action_id: str, conn_name: str, refs: Sequence[str]) -> object:
         """Run an action on these objects rather than on the tree's selection."""
@@ -68,17 +74,22 @@ class TabPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.conn_name = ""
-        self.cache = None
+        self.cache: ObjectCache = ObjectCache()  # empty until show_object
         self.kind = ""
         self.ref = ""
         self.dirty = True
         self.setObjectName(f"tab:{self.title}")
 
-    def show_object(self, conn_name: str, cache, kind: str, ref: str) -> None:
+    def show_object(self, conn_name: str, cache: ObjectCache, kind: str, ref: str) -> None:
         self.conn_name, self.cache, self.kind, self.ref = conn_name, cache, kind, ref
         self.dirty = True
         if self.isVisible():
             self.refresh_now()
+
+    def view(self, kind: type[R], record: dict) -> R:
+        """The `kind` view of the page's object made from `record` (the one this refresh
+        read), so that it cannot be missing even if a batch removed the object meanwhile."""
+        return kind(self.cache, self.ref, record)
 
     def record(self) -> dict | None:
         if self.cache is None or not self.ref:

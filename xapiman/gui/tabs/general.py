@@ -11,7 +11,7 @@ from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import TabPage, page
 from xapiman.gui.tabs.lists import RefList, Row
 from xapiman.gui.tabs.watch import Watch
-from xapiman.gui.tabs.widgets import ActionButtons, PropertyForm, Section
+from xapiman.gui.tabs.widgets import ActionButtons, PropertyForm, Section, Value
 from xapiman.xapi.records import Network, as_bool
 
 GONE = "This object no longer exists."
@@ -143,7 +143,7 @@ class ListPage(WatchedPage):
         self.summary.setVisible(bool(text))
 
 
-def common_rows(record: dict) -> list[tuple[str, str]]:
+def common_rows(record: dict) -> list[tuple[str, Value]]:
     """Name, description, tags and folder: what every object's General tab starts with."""
     return [("Name", str(record.get("name_label", ""))),
             ("Description", str(record.get("name_description", "")) or "None"),
@@ -159,7 +159,7 @@ class NetworkGeneralPage(PropertiesPage):
     buttons = EDIT_BUTTONS
 
     def sections(self, record: dict) -> list[Section]:
-        net = self.cache.find(Network, self.ref)
+        net = self.view(Network, record)
         pifs = sorted(net.pifs, key=lambda p: (p.host.name if p.host else "", p.device))
         vifs = net.vifs
         self.watch.add_all("pif", (p.ref for p in pifs)).add_all("vif", (v.ref for v in vifs))

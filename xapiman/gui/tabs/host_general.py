@@ -45,7 +45,7 @@ class HostGeneralPage(PropertiesPage):
         self._ticker.start()
 
     def sections(self, record: dict) -> list[Section]:
-        host = self.cache.find(Host, self.ref)
+        host = self.view(Host, record)
         cpus = host.cpus
         self.watch.add("host_metrics", host.get("metrics"))
         self.watch.add_all("host_cpu", (c.ref for c in cpus)).link("host_cpu", "host", self.ref)

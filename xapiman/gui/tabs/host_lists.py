@@ -132,7 +132,7 @@ class HostVmsPage(ListPage):
         return out
 
     def summary_text(self, record: dict, rows: list[Row]) -> str:
-        host = self.cache.find(Host, self.ref)
+        host = self.view(Host, record)
         if not rows:
             return "No VMs are running on this server."
         count = len(rows)

@@ -30,7 +30,7 @@ class PoolGeneralPage(PropertiesPage):
     buttons = (("object.rename", "Edit name and description…"), ("object.tags", "Edit tags…"))
 
     def sections(self, record: dict) -> list[Section]:
-        pool = self.cache.find(Pool, self.ref)
+        pool = self.view(Pool, record)
         self.watch.any_of("host").any_of("sr")
         master, default = pool.master, pool.default_sr
         rows = common_rows(record)[:3]

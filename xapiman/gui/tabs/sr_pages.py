@@ -20,7 +20,7 @@ class SrGeneralPage(PropertiesPage):
     buttons = EDIT_BUTTONS
 
     def sections(self, record: dict) -> list[Section]:
-        sr = self.cache.find(SR, self.ref)
+        sr = self.view(SR, record)
         pbds = sr.pbds
         self.watch.add_all("pbd", (p.ref for p in pbds)).link("pbd", "SR", self.ref)
         self.watch.add_all("pool", self.cache.records("pool"))

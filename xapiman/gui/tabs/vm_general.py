@@ -73,7 +73,7 @@ class VmGeneralPage(PropertiesPage):
         self.actions_row.buttons["object.folder"].setVisible(self.kind != "snapshot")
 
     def sections(self, record: dict) -> list[Section]:
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         self.watch.add("vm_metrics", vm.get("metrics")).add("vm_guest_metrics",
                                                             vm.get("guest_metrics"))
         self.watch.add("host", vm.get("resident_on"), vm.get("affinity"))

@@ -42,7 +42,7 @@ class VmNetworkPage(ListPage):
     list_name = "vmInterfaces"
 
     def rows(self, record: dict) -> list[Row]:
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         self.watch.link("vif", "VM", self.ref).add("vm_guest_metrics", vm.get("guest_metrics"))
         gm = vm.guest_metrics
         addresses = addresses_by_device(gm.get("networks") or {}) if gm is not None else {}
@@ -65,7 +65,7 @@ class VmNetworkPage(ListPage):
     def summary_text(self, record: dict, rows: list[Row]) -> str:
         if not rows:
             return "This VM has no network interfaces."
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         if vm.is_snapshot or vm.is_template:
             return ""
         if vm.power_state not in ("Running", "Paused"):

@@ -19,7 +19,7 @@ class MemoryPage(PropertiesPage):
     buttons = (("vm.set_memory", "Edit…"),)
 
     def sections(self, record: dict) -> list[Section]:
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         self.watch.add("vm_metrics", vm.get("metrics"))
         static_min, static_max = vm.memory_static_min, vm.memory_static_max
         dyn_min, dyn_max = vm.memory_dynamic_min, vm.memory_dynamic_max
@@ -54,7 +54,7 @@ class VcpusPage(PropertiesPage):
     buttons = (("vm.set_vcpus", "Edit…"),)
 
     def sections(self, record: dict) -> list[Section]:
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         self.watch.add("vm_metrics", vm.get("metrics"))
         running = vm.power_state in RUNNING
         metrics = vm.metrics

@@ -44,7 +44,7 @@ class VmStoragePage(ListPage):
         self.drive_frame = drive
 
     def rows(self, record: dict) -> list[Row]:
-        vm = self.cache.find(VM, self.ref)
+        vm = self.view(VM, record)
         self.watch.link("vbd", "VM", self.ref)
         out = []
         cds: list[VBD] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xapiman.xapi.records.base import as_int
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 
 
@@ -17,7 +17,7 @@ class Description:
 
 
 def vm_ips(record: dict, cache) -> list[str]:
-    gm = cache.record("vm_guest_metrics", record.get("guest_metrics", NULL)) if cache else None
+    gm = cache.record("vm_guest_metrics", record.get("guest_metrics", NULL_REF)) if cache else None
     if not gm:
         return []
     networks = gm.get("networks", {})
@@ -26,7 +26,7 @@ def vm_ips(record: dict, cache) -> list[str]:
 
 
 def host_state(record: dict, cache) -> str:
-    metrics = cache.record("host_metrics", record.get("metrics", NULL)) if cache else None
+    metrics = cache.record("host_metrics", record.get("metrics", NULL_REF)) if cache else None
     if metrics is not None and not metrics.get("live", True):
         return "offline"
     if not record.get("enabled", True):
@@ -39,7 +39,7 @@ def describe(kind: str, record: dict, cache) -> Description:
     if kind == "vm":
         state = record.get("power_state", "")
         lines = [name, f"State: {state}"]
-        host = cache.record("host", record.get("resident_on", NULL)) if cache else None
+        host = cache.record("host", record.get("resident_on", NULL_REF)) if cache else None
         if host:
             lines.append(f"Server: {host.get('name_label', '')}")
         ips = vm_ips(record, cache)

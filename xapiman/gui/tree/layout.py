@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 INFRASTRUCTURE = "infrastructure"
 OBJECTS = "objects"
@@ -86,13 +86,13 @@ def infrastructure_parent(cls: str, ref: str, record: dict, cache,
     if cls == "vm":
         kind = vm_kind(record)
         if kind == "snapshot":
-            parent = record.get("snapshot_of", NULL)
+            parent = record.get("snapshot_of", NULL_REF)
             parent_rec = cache.record("vm", parent)
             if parent_rec is not None and visible("vm", parent_rec, options):
                 return ("obj", parent)
             return ROOT
         if kind == "vm" and record.get("power_state") in ("Running", "Paused"):
-            return host_node(record.get("resident_on", NULL))
+            return host_node(record.get("resident_on", NULL_REF))
         return ROOT
     if cls == "sr":
         if not record.get("shared"):

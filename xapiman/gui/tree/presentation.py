@@ -8,6 +8,7 @@ from xapiman.gui.icons import icon
 from xapiman.gui.tree import layout
 from xapiman.gui.tree.describe import describe, search_text
 from xapiman.gui.tree.nodes import Node
+from xapiman.xapi.cache import ObjectCache
 
 
 @dataclass
@@ -22,7 +23,7 @@ class ConnectionEntry:
 
     conn_id: str
     name: str
-    cache: object | None = None
+    cache: ObjectCache | None = None
     state: str = "disconnected"
     reason: str = ""
     attempt: int = 0

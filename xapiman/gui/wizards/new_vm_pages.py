@@ -24,7 +24,6 @@ from xapiman.actions.sizes import format_size
 from xapiman.actions.templates import Template, templates
 from xapiman.actions.vm_plan import (
     MAX_COUNT,
-    NULL,
     InstallMedia,
     Review,
     dvd_choices,
@@ -34,6 +33,7 @@ from xapiman.gui.dialogs.confirm import text_label
 from xapiman.gui.icons import icon
 from xapiman.gui.wizards.new_vm import PlanPage
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 
 REF_ROLE = Qt.ItemDataRole.UserRole
 
@@ -283,7 +283,7 @@ class InstallPage(PlanPage):
             return
         self._enable()
         kind = self._kind()
-        vdi = {"iso": self.iso.currentData(), "dvd": self.dvd.currentData()}.get(kind) or NULL
+        vdi = {"iso": self.iso.currentData(), "dvd": self.dvd.currentData()}.get(kind) or NULL_REF
         self.plan.install = InstallMedia(kind, vdi, self.url.text().strip())
         self.changed()
 
@@ -343,7 +343,7 @@ class HomePage(PlanPage):
         layout.addWidget(self.host_detail)
 
     def load(self) -> None:
-        fixed = self.plan.host != NULL
+        fixed = self.plan.host != NULL_REF
         self.fixed.setChecked(fixed)
         self.auto.setChecked(not fixed)
         self._rank()
@@ -399,7 +399,7 @@ class HomePage(PlanPage):
         if self._loading:
             return
         if self.auto.isChecked():
-            self.plan.host = NULL
+            self.plan.host = NULL_REF
             self.hosts.clearSelection()
         else:
             items = self.hosts.selectedItems()
@@ -407,7 +407,7 @@ class HomePage(PlanPage):
                 placement.rank_hosts(self.cache, self.plan.needs(self.cache),
                                      load=self.owner.loads()))
             self.plan.host = items[0].data(0, REF_ROLE) if items else (
-                best.ref if best is not None else NULL)
+                best.ref if best is not None else NULL_REF)
             self._rank()
         self.changed()
 
