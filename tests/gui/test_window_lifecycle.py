@@ -48,13 +48,13 @@ def test_closing_the_window_does_not_wait_for_slow_logouts_on_the_gui_thread(
     with running_pool(hosts=1, vms=3) as pool:
         app.connect(pool)
         conn = app.conn()
-        pool.faults.latency = 1.0  # every answer, the logout's too, takes a second
+        pool.faults.latency = 2.0  # every answer, the logout's too, takes two seconds
         started = time.monotonic()
         with qtbot.waitSignal(app.window.closed, timeout=10_000):
             app.window.close()
-            assert time.monotonic() - started < 0.5, "the GUI thread waited for the logout"
+            assert time.monotonic() - started < 1.0, "the GUI thread waited for the logout"
             assert not app.window.isVisible()
-        assert time.monotonic() - started >= 1.0  # it closed once the pool was logged out
+        assert time.monotonic() - started >= 2.0  # it closed once the pool was logged out
         assert conn.state is ConnectionState.DISCONNECTED
 
 
