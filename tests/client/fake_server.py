@@ -60,6 +60,7 @@ class FakeServer:
         self.connections = 0
         self.stopping = threading.Event()
         self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -69,8 +70,12 @@ class FakeServer:
                 sock, _ = self.listener.accept()
             except OSError:
                 return
-            self.connections += 1
-            self._socks.append(sock)
+            with self._lock:
+                if self.stopping.is_set():  # stop() ran meanwhile: it will not close this one
+                    sock.close()
+                    return
+                self.connections += 1
+                self._socks.append(sock)
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:
@@ -82,10 +87,15 @@ class FakeServer:
                 self.handle(sock, request)
 
     def stop(self) -> None:
-        self.stopping.set()
+        with self._lock:
+            self.stopping.set()
+            socks, self._socks = self._socks, []
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way
         with contextlib.suppress(OSError):
             self.listener.close()
-        for sock in self._socks:
+        self._thread.join(2.0)
+        for sock in socks:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()

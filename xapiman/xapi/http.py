@@ -235,8 +235,7 @@ class HttpChannel:
         if not ep.tls:
             limit = self._connect_limit()
             conn = self._opening = http.client.HTTPConnection(ep.host, ep.port, timeout=limit)
-            with self._translated("connect", limit):
-                conn.connect()
+            self._connect(conn, limit)
             return conn
         if self.trust is None:
             raise TlsError("HTTPS needs a certificate trust store", ep.address)
@@ -246,8 +245,7 @@ class HttpChannel:
             conn = self._opening = http.client.HTTPSConnection(ep.host, ep.port, timeout=limit,
                                                                context=context)
             try:
-                with self._translated("connect", limit):
-                    conn.connect()
+                self._connect(conn, limit)
             except _CertificateRefused as refused:
                 if attempt:
                     raise TlsError(f"certificate refused: {refused.error}", ep.address) from None
@@ -262,6 +260,17 @@ class HttpChannel:
                 raise
             return conn
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connect(self, conn: http.client.HTTPConnection, limit: float) -> None:
+        """Connect `conn`; when that fails, close what it opened (a TCP connection whose TLS
+        handshake failed stays open otherwise)."""
+        try:
+            with self._translated("connect", limit):
+                conn.connect()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                conn.close()
+            raise
 
     @contextlib.contextmanager
     def _translated(self, phase: str, limit: float) -> Iterator[None]:
