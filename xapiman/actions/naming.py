@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from xapiman.i18n import translate
 
-NULL = "OpaqueRef:NULL"
-
 
 def sr_host(cache, sr_ref: str) -> str:
     """The one host a local SR is plugged into ("" when shared or plugged into several)."""

@@ -32,9 +32,10 @@ from xapiman.actions.steps import (
     reason_of,
 )
 from xapiman.actions.templates import Template, TemplateDisk, provision_xml, template, templates
-from xapiman.actions.vm_plan import NULL, NewVmPlan, review, sr_host
+from xapiman.actions.vm_plan import NewVmPlan, review, sr_host
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 
 PARALLEL = 4  # VMs of a batch made at the same time
 CD_DEVICE = "3"  # where XenCenter puts the DVD drive
@@ -44,7 +45,7 @@ CD_DEVICE = "3"  # where XenCenter puts the DVD drive
 class Made:
     """What a creation made so far, to remove on failure (refs with their names)."""
 
-    vm: str = NULL
+    vm: str = NULL_REF
     vm_name: str = ""
     vdis: dict[str, str] = field(default_factory=dict)
 
@@ -65,12 +66,12 @@ def _host_name(cache, ref: str) -> str:
 
 def plan_vms(cache, plan: NewVmPlan, ratings: list[HostRating | None]) -> list[OneVm]:
     """Name, home server and start host of each VM of the plan."""
-    local = {sr_host(cache, d.sr) for d in plan.disks} - {NULL}
-    fixed = plan.host if plan.host != NULL else (local.pop() if len(local) == 1 else NULL)
+    local = {sr_host(cache, d.sr) for d in plan.disks} - {NULL_REF}
+    fixed = plan.host if plan.host != NULL_REF else (local.pop() if len(local) == 1 else NULL_REF)
     out = []
     for name, rating in zip(plan.names(), ratings, strict=False):
-        where = rating.ref if rating is not None and rating.suitable else NULL
-        out.append(OneVm(name, fixed, fixed if fixed != NULL else where))
+        where = rating.ref if rating is not None and rating.suitable else NULL_REF
+        out.append(OneVm(name, fixed, fixed if fixed != NULL_REF else where))
     return out
 
 
@@ -101,7 +102,7 @@ class VmBuilder:
         if self.plan.start:
             step(translate("NewVm", "Starting '{name}'").format(name=self.one.name))
             try:
-                if self.one.start_on != NULL:
+                if self.one.start_on != NULL_REF:
                     run.run("VM.start_on", self.made.vm, self.one.start_on, False, False)
                 else:
                     run.run("VM.start", self.made.vm, False, False)
@@ -117,7 +118,7 @@ class VmBuilder:
                     left=[translate("NewVm", "the VM '{name}'").format(name=self.one.name)]
                 ) from exc
             where = _host_name(self.conn.cache, self.one.start_on) \
-                if self.one.start_on != NULL else ""
+                if self.one.start_on != NULL_REF else ""
             run.outcome(translate("NewVm", "Created and started '{name}' on {host}")
                         .format(name=self.one.name, host=where) if where else
                         translate("NewVm", "Created and started '{name}'").format(
@@ -243,19 +244,19 @@ class VmBuilder:
             devices.add(str(rec["userdevice"]))
             if rec["type"] == "CD":
                 drives.append((vbd_ref, rec))
-        disc = media.vdi if media.kind in ("iso", "dvd") else NULL
+        disc = media.vdi if media.kind in ("iso", "dvd") else NULL_REF
         if drives:
             vbd, rec = drives[0]
             if not rec["empty"]:
                 run.call("VBD.eject", vbd)
-            if disc != NULL:
+            if disc != NULL_REF:
                 run.call("VBD.insert", vbd, disc)
         else:
             device = CD_DEVICE if CD_DEVICE not in devices else next(
                 str(n) for n in range(256) if str(n) not in devices)
             run.call("VBD.create", {
-                "VM": vm, "VDI": disc, "userdevice": device, "bootable": disc != NULL,
-                "mode": "RO", "type": "CD", "empty": disc == NULL, "other_config": {},
+                "VM": vm, "VDI": disc, "userdevice": device, "bootable": disc != NULL_REF,
+                "mode": "RO", "type": "CD", "empty": disc == NULL_REF, "other_config": {},
                 "qos_algorithm_type": "", "qos_algorithm_params": {}})
         if media.kind == "url":
             run.call("VM.remove_from_other_config", vm, "install-repository")
@@ -271,7 +272,7 @@ class VmBuilder:
         """Remember the VM's disks as made by this creation (they go if it fails)."""
         for vbd_ref in run.call("VM.get_VBDs", self.made.vm):
             rec = run.call("VBD.get_record", vbd_ref)
-            if rec["type"] == "Disk" and rec["VDI"] != NULL:
+            if rec["type"] == "Disk" and rec["VDI"] != NULL_REF:
                 self.made.vdis.setdefault(rec["VDI"], translate("NewVm", "disk {device}").format(
                     device=rec["userdevice"]))
 
@@ -283,7 +284,7 @@ class VmBuilder:
         name = self.one.name
         cancelled = isinstance(exc, Cancelled) or cancelled_error(exc)
         left: list[str] = []
-        if self.made.vm != NULL:
+        if self.made.vm != NULL_REF:
             try:
                 self._note_disks(run)
             except XapiClientError:
@@ -315,7 +316,7 @@ class VmBuilder:
         if left:
             text += " " + translate("NewVm", "Left on the server: {left}.").format(
                 left="; ".join(left))
-        elif self.made.vm != NULL:
+        elif self.made.vm != NULL_REF:
             text += " " + translate("NewVm", "Everything made for it was removed.")
         raise StepError(text, **_codes(exc), step=at, left=left) from (
             None if isinstance(exc, Cancelled) else exc)
@@ -411,10 +412,10 @@ class NewVm(Action):
         if chosen is None:
             listed = templates(cache)
             chosen = next((t.ref for t in listed if t.default), listed[0].ref)
-        host = target.ref if target.cls == "host" else NULL
+        host = target.ref if target.cls == "host" else NULL_REF
         plan = NewVmPlan.for_template(cache, chosen, host=host)
         if target.cls == "vm" and not record.get("is_a_template"):
-            plan.host = record.get("affinity", NULL) if record.get("affinity") else NULL
+            plan.host = record.get("affinity", NULL_REF) if record.get("affinity") else NULL_REF
         return plan
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:

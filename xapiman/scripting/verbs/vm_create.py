@@ -11,7 +11,6 @@ from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.steps import StepTask
 from xapiman.actions.templates import template
 from xapiman.actions.vm_plan import (
-    NULL,
     DiskPlan,
     InstallMedia,
     NewVmPlan,
@@ -29,6 +28,7 @@ from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import TerminalPrompter, follow, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.scripting.verbs.placement import count, load_option, measure_loads, size
+from xapiman.xapi.refs import NULL_REF
 
 
 def register(tree: CommandTree) -> None:
@@ -109,7 +109,7 @@ def _choice(choices, text: str, what: str) -> str:
 def build_plan(cache, args: argparse.Namespace) -> NewVmPlan:
     """The plan the options describe, on top of the template's defaults."""
     tmpl = find_template(cache, args.template)
-    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL
+    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL_REF
     plan = NewVmPlan.for_template(cache, tmpl, name=args.name, host=host)
     plan.description = args.description
     plan.count = args.count
@@ -165,7 +165,7 @@ def vm_new(opened: Opened, args: argparse.Namespace) -> int:
     conn = opened.conn
     cache = conn.cache
     plan = build_plan(cache, args)
-    load = measure_loads(opened, args) if plan.host == NULL else {}
+    load = measure_loads(opened, args) if plan.host == NULL_REF else {}
     result = review(cache, plan, load=load)
     for warning in dict.fromkeys(result.warnings()):
         print(translate("Cli", "xapiman-cli: warning: {text}").format(text=warning),
@@ -252,7 +252,7 @@ def vm_import(opened: Opened, args: argparse.Namespace) -> int:
     conn = opened.conn
     cache = conn.cache
     sr = resolve.find(cache, "sr", args.sr, what="SR") if args.sr else pool_default_sr(cache)
-    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL
+    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL_REF
     pool = next(iter(cache.records("pool")))
     vms = _run_one(opened, args, "vm.import", Target(conn, "pool", pool),
                    ImportPlan(args.file, sr, host))
