@@ -94,7 +94,7 @@ class ConnectFlow:
         profile = self.profile_of(name)
         if profile is None:
             return False
-        can_keep = bool(self.passwords is not None and self.passwords.available)
+        can_keep = await self._keyring_problem() is None  # asks D-Bus: not on the GUI thread
         fields = [Field("user", translate("Connect", "User"), default=profile.user,
                         required=True),
                   Field("password", translate("Connect", "Password"), kind="password",
@@ -114,13 +114,13 @@ class ConnectFlow:
             profile = dataclasses.replace(profile, user=user)
             if self.manager.store.get(name) is not None:
                 try:
-                    self.manager.store.update(profile)
+                    await asyncio.to_thread(self.manager.store.update, profile)  # fsync: off the GUI
                 except (ProfileError, OSError) as exc:
                     self.notify(translate("Connect", "The new user name was not saved: {error}")
                                 .format(error=exc), "")
         password = str(answers["password"])
         if answers.get("remember") and self.manager.store.get(name) is not None:
-            asyncio.ensure_future(self._remember(profile, password))
+            spawn(self._remember(profile, password), "Remember the password", self._failed)
         self.open(profile, password)
         return True
 
