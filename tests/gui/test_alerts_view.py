@@ -4,6 +4,8 @@ dashboard from the View menu."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PyQt6.QtCore import QItemSelectionModel
 
@@ -86,9 +88,10 @@ def test_alerts_arrive_are_counted_announced_filtered_and_dismissed(app: App, po
         view.proxy.index(row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
     assert [a.uuid for a in view.selected()] == [crashed.uuid]
-    view.dismiss_selected()  # answered No: nothing goes
-    qtbot.waitUntil(lambda: len(prompter.asked) == 1, timeout=WAIT)
-    qtbot.wait(200)
+    asked = view.dismiss_selected()  # answered No: nothing goes
+    assert isinstance(asked, asyncio.Task)
+    qtbot.waitUntil(asked.done, timeout=WAIT)  # the action ended
+    assert len(prompter.asked) == 1
     assert crashed.uuid in server_alerts(pool)
     assert prompter.asked[0].danger
     view.dismiss_selected()  # answered Yes

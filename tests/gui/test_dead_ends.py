@@ -115,7 +115,7 @@ def test_shut_down_reboot_and_suspend_ask_first(app: App, pool, qtbot) -> None:
     text = question.findChild(QLabel, "confirm_text").text()
     assert all(f"'{n}'" in text for n in names)
     click(qtbot, question.cancel_button)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not window.binder.busy, timeout=WAIT)  # the action ended
     assert not app.tasks_titled("Reboot")
 
     # "do not ask me again": kept in the settings, the next one goes ahead at once

@@ -255,7 +255,7 @@ def test_disabled_actions_say_why(app: App, pool, qtbot) -> None:
     # Pressing a disabled action's shortcut does nothing on the server.
     before = vm(pool, halted)["power_state"]
     app.press(Qt.Key.Key_E)
-    qtbot.wait(200)
+    assert not app.window.binder.busy  # a shortcut that ran would have started its action
     assert vm(pool, halted)["power_state"] == before
 
 
@@ -287,7 +287,8 @@ def test_force_shutdown_asks_first_in_the_real_dialog(app: App, pool, qtbot) -> 
     assert all(vm(pool, r)["name_label"] in text for r in running)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # a stray Enter destroys nothing
     qtbot.waitUntil(lambda: not open_dialogs(ConfirmDialog), timeout=WAIT)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not app.window.binder.busy, timeout=WAIT)  # the action ended
+    assert not [e for e in app.window.tasks.entries if e.handle is not None]
     assert all(vm(pool, r)["power_state"] == "Running" for r in running)
 
     app.action("vm.force_shutdown").trigger()
@@ -310,7 +311,8 @@ def test_force_shutdown_with_the_scripted_prompter(app: App, pool, qtbot) -> Non
 
     app.action("vm.force_shutdown").trigger()  # answered No: nothing happens
     qtbot.waitUntil(lambda: len(prompter.asked) == 1, timeout=WAIT)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not app.window.binder.busy, timeout=WAIT)  # the action ended
+    assert not [e for e in app.window.tasks.entries if e.handle is not None]
     assert all(vm(pool, r)["power_state"] == "Running" for r in running)
 
     app.action("vm.force_shutdown").trigger()  # answered Yes
