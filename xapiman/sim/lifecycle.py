@@ -13,6 +13,7 @@ from xapiman.sim import appliance
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure
 from xapiman.sim.model.spec import ENUMS
+from xapiman.sim.model.values import NULL_REF
 
 if TYPE_CHECKING:
     from xapiman.sim.call import Call
@@ -280,7 +281,7 @@ def _membership_error(facts: VMFacts, op: str) -> Failure | None:
     rec = facts.rec
     if op == "make_into_template":
         for field, code in _GROUPINGS:
-            if rec[field] != "OpaqueRef:NULL":
+            if rec[field] != NULL_REF:
                 return Failure(code, facts.ref, rec[field])
     if op == "query_services" and not is_true(rec["other_config"].get("is_system_domain")):
         return Failure("NOT_SYSTEM_DOMAIN", facts.ref)

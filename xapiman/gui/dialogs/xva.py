@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from xapiman.actions.vm_plan import sr_choices
 from xapiman.actions.vm_xva import ExportPlan, ImportPlan
+from xapiman.gui.aio import spawn
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, TEXT_WIDTH, ok_cancel_buttons, text_label
 from xapiman.i18n import translate
 from xapiman.xapi.refs import NULL_REF
@@ -165,7 +166,7 @@ class ImportDialog(QDialog):
             self.check.setText("")
             return
         self.check.setText(translate("Xva", "Checking the file…"))
-        asyncio.ensure_future(self._check(path))
+        spawn(self._check(path), "Check the XVA file")
 
     async def _check(self, path: str) -> None:
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui.aio import spawn
 from xapiman.gui.perf.export import save_csv, save_png
 from xapiman.gui.perf.graph import MetricGraph
 from xapiman.gui.perf.series import GraphSpec, graphs_for
@@ -265,13 +265,13 @@ class PerformancePage(TabPage):
         path, _ = QFileDialog.getSaveFileName(self, translate("Performance", "Export as CSV"),
                                               f"{self._file_stem()}.csv", "CSV (*.csv)")
         if path:
-            asyncio.ensure_future(self.export_csv(Path(path)))
+            spawn(self.export_csv(Path(path)), "Export as CSV")
 
     def _ask_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, translate("Performance", "Export as PNG"),
                                               f"{self._file_stem()}.png", "PNG (*.png)")
         if path:
-            asyncio.ensure_future(self.export_png(Path(path)))
+            spawn(self.export_png(Path(path)), "Export as PNG")
 
     def _file_stem(self) -> str:
         record = self.record() or {}
