@@ -19,8 +19,8 @@ from xapiman.actions.prompts import Choice
 from xapiman.actions.sizes import as_int, format_size
 from xapiman.actions.templates import Template, TemplateDisk, template
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 MiB, GiB = 1024**2, 1024**3
 MIN_MEMORY = 64 * MiB
 MAX_COUNT = 500
@@ -66,7 +66,7 @@ class InstallMedia:
     """
 
     kind: str = "none"
-    vdi: str = NULL
+    vdi: str = NULL_REF
     url: str = ""
 
 
@@ -77,7 +77,7 @@ class NewVmPlan:
     Attributes:
         name: its name; with count > 1 a pattern where {n} is 1, 2, ... (without {n},
             "-{n}" is added).
-        host: the home server (NULL: placed automatically).
+        host: the home server (NULL_REF: placed automatically).
         cores_per_socket: the vCPU topology (vcpus must be a multiple of it).
     """
 
@@ -90,7 +90,7 @@ class NewVmPlan:
     disks: list[DiskPlan] = field(default_factory=list)
     vifs: list[VifPlan] = field(default_factory=list)
     install: InstallMedia = field(default_factory=InstallMedia)
-    host: str = NULL
+    host: str = NULL_REF
     start: bool = True
     count: int = 1
 
@@ -100,7 +100,7 @@ class NewVmPlan:
 
     @classmethod
     def for_template(cls, cache, template_ref: str, *, name: str = "",
-                     host: str = NULL) -> NewVmPlan:
+                     host: str = NULL_REF) -> NewVmPlan:
         """The template's defaults: its memory, vCPUs, disks (on the template's SR, else the
         pool's default one), interfaces (else one on the management network), and install
         media it can use."""
@@ -108,7 +108,7 @@ class NewVmPlan:
         if info is None:
             return cls(template_ref, name=name, host=host)
         default_sr = pool_default_sr(cache)
-        disks = [DiskPlan(d.size, d.sr if d.sr != NULL else default_sr, d.device)
+        disks = [DiskPlan(d.size, d.sr if d.sr != NULL_REF else default_sr, d.device)
                  for d in info.disks]
         networks = list(info.networks) or [n for n in [management_network(cache)] if n]
         install = InstallMedia("none")
@@ -134,7 +134,7 @@ class NewVmPlan:
         srs = {d.sr for d in self.disks if cache.record("SR", d.sr) is not None}
         if self.install.kind in ("iso", "dvd"):
             disc = cache.record("VDI", self.install.vdi) or {}
-            if cache.record("SR", disc.get("SR", NULL)) is not None:
+            if cache.record("SR", disc.get("SR", NULL_REF)) is not None:
                 srs.add(disc["SR"])
         nets = {v.network for v in self.vifs if cache.record("network", v.network) is not None}
         return VmNeeds(self.memory, self.vcpus, frozenset(srs), frozenset(nets))
@@ -161,29 +161,29 @@ def sr_free(sr: dict) -> int:
 
 
 def sr_host(cache, sr_ref: str) -> str:
-    """The one host of a local SR (NULL for a shared one)."""
+    """The one host of a local SR (NULL_REF for a shared one)."""
     sr = cache.record("SR", sr_ref) or {}
     if sr.get("shared"):
-        return NULL
-    hosts = {(cache.record("PBD", p) or {}).get("host", NULL) for p in sr.get("PBDs", ())}
-    return hosts.pop() if len(hosts) == 1 else NULL
+        return NULL_REF
+    hosts = {(cache.record("PBD", p) or {}).get("host", NULL_REF) for p in sr.get("PBDs", ())}
+    return hosts.pop() if len(hosts) == 1 else NULL_REF
 
 
 def pool_default_sr(cache) -> str:
     """The pool's default SR when it takes disks, else the roomiest attached shared one."""
-    default = pool_record(cache).get("default_SR", NULL)
+    default = pool_record(cache).get("default_SR", NULL_REF)
     sr = cache.record("SR", default)
     if sr is not None and is_disk_sr(sr) and sr_attached(cache, default):
         return default
     usable = [(ref, sr) for ref, sr in cache.records("SR").items()
               if is_disk_sr(sr) and sr_attached(cache, ref) and sr.get("physical_size")]
     usable.sort(key=lambda kv: (not kv[1].get("shared"), -sr_free(kv[1]), kv[0]))
-    return usable[0][0] if usable else NULL
+    return usable[0][0] if usable else NULL_REF
 
 
 def management_network(cache) -> str:
     """The network of the coordinator's management interface."""
-    master = pool_record(cache).get("master", NULL)
+    master = pool_record(cache).get("master", NULL_REF)
     for pif in cache.records("PIF").values():
         if pif.get("management") and pif.get("host") == master:
             return str(pif.get("network", ""))
@@ -233,7 +233,7 @@ def sr_choices(cache, need: int = 0) -> list[Choice]:
 
 def _disc_sr(cache, vdi_ref: str) -> dict:
     vdi = cache.record("VDI", vdi_ref) or {}
-    return cache.record("SR", vdi.get("SR", NULL)) or {}
+    return cache.record("SR", vdi.get("SR", NULL_REF)) or {}
 
 
 def is_iso_image(cache, vdi_ref: str) -> bool:
@@ -263,7 +263,7 @@ def dvd_choices(cache) -> list[Choice]:
     """The hosts' physical DVD drives (a VM using one must run on that host)."""
     out = []
     for ref, vdi in cache.records("VDI").items():
-        sr_ref = vdi.get("SR", NULL)
+        sr_ref = vdi.get("SR", NULL_REF)
         if is_dvd_drive(cache, ref):
             host = cache.record("host", sr_host(cache, sr_ref)) or {}
             label = translate("NewVm", "DVD drive {drive} on {host}").format(
@@ -278,7 +278,7 @@ def pool_macs(cache) -> dict[str, str]:
     for vif in cache.records("VIF").values():
         mac = str(vif.get("MAC", "")).lower()
         if mac:
-            vm = cache.record("VM", vif.get("VM", NULL)) or {}
+            vm = cache.record("VM", vif.get("VM", NULL_REF)) or {}
             out[mac] = str(vm.get("name_label", "?"))
     return out
 
@@ -474,7 +474,7 @@ def homes(cache, plan: NewVmPlan, *,
     """Where each new VM goes: the chosen home server rated for it, or the best host with the
     memory of the earlier VMs of the batch counted (None: no host can take it now)."""
     needs = plan.needs(cache)
-    if plan.host == NULL:
+    if plan.host == NULL_REF:
         return placement.spread(cache, needs, plan.count, load=load)
     out: list[HostRating | None] = []
     facts = placement.HostFacts.of(plan.host, cache)
@@ -487,12 +487,12 @@ def homes(cache, plan: NewVmPlan, *,
 
 
 def _check_homes(cache, plan: NewVmPlan, out: Review, load: dict[str, float] | None) -> None:
-    if plan.host != NULL and cache.record("host", plan.host) is None:
+    if plan.host != NULL_REF and cache.record("host", plan.host) is None:
         out.error("host", translate("NewVm", "Choose a home server, or let xapiman place the VM."))
         return
     out.homes = homes(cache, plan, load=load)
     needs = plan.needs(cache)
-    if plan.host != NULL:
+    if plan.host != NULL_REF:
         first = out.homes[0]
         assert first is not None
         fatal = first.blocked_by("storage", "network")
@@ -553,7 +553,7 @@ def describe(cache, plan: NewVmPlan, result: Review | None = None) -> list[tuple
                 network=net.get("name_label", "?"),
                 mac=vif.mac or translate("NewVm", "automatic"))))
     result = result or review(cache, plan)
-    if plan.host != NULL:
+    if plan.host != NULL_REF:
         host = cache.record("host", plan.host) or {}
         where = str(host.get("name_label", "?"))
     else:
