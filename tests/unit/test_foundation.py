@@ -98,3 +98,42 @@ def test_the_simulator_does_not_depend_on_the_client() -> None:
         if client:
             offenders.append(f"{path.relative_to(REPO)}: {', '.join(sorted(client))}")
     assert offenders == []
+
+
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs: all of them but those under `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def test_record_views_find_each_other_through_the_registry() -> None:
+    """A record view reaches a related object's view by its XAPI class name
+    (`records.base.view_class`), never by importing the other view module, at the top or
+    inside a function: the views stay free of import cycles and of imports done per call."""
+    offenders = []
+    folder = REPO / "xapiman" / "xapi" / "records"
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in _runtime_imports(tree):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""])
+            inside = node.col_offset > 0
+            other_view = any(m.startswith("xapiman.xapi.records.")
+                             and m != "xapiman.xapi.records.base" for m in modules)
+            if inside or other_view:
+                offenders.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert offenders == []
