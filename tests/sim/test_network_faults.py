@@ -4,6 +4,7 @@ authentication, answers to hostile bodies, advertised addresses, xapi's session 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import re
 import socket
 import threading
@@ -198,15 +199,27 @@ def test_bound_to_every_interface_the_hosts_advertise_a_reachable_address() -> N
         sim.stop()
 
 
-def test_bound_to_every_interface_without_advertise_the_hosts_give_their_own_address() -> None:
-    sim = Simulator(generate_pool(1, 2, seed=1), SimConfig(speed=0.0), use_tls=False,
-                    bind="0.0.0.0")
+@pytest.mark.parametrize("wildcard, loopback", [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+def test_bound_to_every_interface_without_advertise_the_hosts_give_their_own_address(
+        wildcard, loopback) -> None:
+    sim = Simulator(generate_pool(2, 2, seed=1), SimConfig(speed=0.0), use_tls=False,
+                    bind=wildcard)
     sim.start()
     try:
-        address = sim.db.get(sim.coordinator, "host")["address"]
-        assert not address.startswith(("0.0.0.0", "[::]"))
-        port = sim.servers[sim.coordinator].port
-        assert login_works(f"http://127.0.0.1:{port}")  # tests reach it through loopback only
+        coordinator = sim.db.get(sim.coordinator, "host")["address"]
+        for address in (h["address"] for h in sim.db.all("host").values()):
+            host = urlsplit(f"http://{address}").hostname or ""
+            assert not ipaddress.ip_address(host).is_unspecified, address
+        assert urlsplit(sim.url()).netloc == coordinator
+        # tests reach it through loopback only: the supporter names the coordinator's own
+        # address, the one its host record gives, never the wildcard it listens on
+        supporter = next(h for h in sim.servers if h != sim.coordinator)
+        port = sim.servers[supporter].port
+        with contextlib.closing(Wire(f"http://{loopback}:{port}", "json")) as wire, \
+                pytest.raises(Failed) as info:
+            wire.login("root", "xapiman")
+        assert info.value.description == ["HOST_IS_SLAVE", coordinator]
+        assert login_works(f"http://{loopback}:{sim.servers[sim.coordinator].port}")
     finally:
         sim.stop()
 

@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the pool's state in FILE: loaded at start when it exists (then --db, --hosts "
         "and --vms are ignored), saved shortly after changes and at exit",
     )
-    parser.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    parser.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, :: for every "
+                        "interface over IPv6 and IPv4)")
     parser.add_argument(
         "--advertise",
         metavar="ADDR",

@@ -84,9 +84,14 @@ def warn_plain_http(args: argparse.Namespace) -> None:
     except ValueError:
         loopback = args.bind == "localhost"
     if not loopback:
-        print(f"xapiman-sim: warning: serving plain HTTP on {args.bind}: passwords and "
+        print(f"xapiman-sim: warning: serving plain HTTP on {_shown(args.bind)}: passwords and "
               "sessions cross the network in clear (drop --no-tls to serve HTTPS)",
               file=sys.stderr, flush=True)
+
+
+def _shown(address: str) -> str:
+    """An address as it reads before ":port" (IPv6 in brackets)."""
+    return f"[{address}]" if ":" in address else address
 
 
 def _read(what: str, path: Path, load: Callable[[Path], Database]) -> Database:
@@ -118,7 +123,8 @@ def make_simulator(args: argparse.Namespace, db: Database) -> Simulator:
         sim.start()
     except OSError as exc:
         sim.stop()
-        raise BadInput(f"cannot listen on {args.bind}:{args.port}: {exc.strerror or exc}") from None
+        raise BadInput(f"cannot listen on {_shown(args.bind)}:{args.port}: "
+                       f"{exc.strerror or exc}") from None
     return sim
 
 

@@ -65,6 +65,8 @@ class HostServer(ThreadingHTTPServer):
         self.sim = sim
         self.host = host
         self.tls = tls
+        if ":" in bind:  # an IPv6 address ("::" takes IPv4 clients too, as Linux does)
+            self.address_family = socket.AF_INET6
         super().__init__((bind, port), _Handler)
         self.advertised_host = advertise or (own_address(bind) if _wildcard(bind) else bind)
         self.thread: threading.Thread | None = None
@@ -149,21 +151,26 @@ def _wildcard(bind: str) -> bool:
 def own_address(bind: str) -> str:
     """An address of this machine that others can reach (for a server bound to every
     interface): the source address of the default route (found by a UDP socket's connect,
-    which sends nothing), else the host name's first address that is not loopback, else
-    loopback."""
-    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
-    probe = "2001:db8::1" if family == socket.AF_INET6 else "192.0.2.1"  # documentation ranges
-    with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
-        udp.connect((probe, 9))
-        address = str(udp.getsockname()[0])
-        if not ipaddress.ip_address(address).is_unspecified:
-            return address
-    with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(socket.gethostname(), None, family, socket.SOCK_STREAM):
-            address = str(info[4][0])
-            if not ipaddress.ip_address(address).is_loopback:
+    which sends nothing; for "::", which also takes IPv4 clients, IPv6's route first, then
+    IPv4's), else the host name's first address that is not loopback, else loopback."""
+    ipv6 = ":" in bind
+    families = [socket.AF_INET6, socket.AF_INET] if ipv6 else [socket.AF_INET]
+    probes = {socket.AF_INET6: "2001:db8::1", socket.AF_INET: "192.0.2.1"}  # documentation
+    for family in families:
+        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probes[family], 9))
+            address = str(udp.getsockname()[0])
+            if not ipaddress.ip_address(address).is_unspecified:
                 return address
-    return "::1" if family == socket.AF_INET6 else "127.0.0.1"
+    for family in families:
+        with contextlib.suppress(OSError):
+            for info in socket.getaddrinfo(socket.gethostname(), None, family,
+                                           socket.SOCK_STREAM):
+                address = str(info[4][0])
+                ip = ipaddress.ip_address(address)
+                if not (ip.is_loopback or ip.is_link_local):
+                    return address
+    return "::1" if ipv6 else "127.0.0.1"
 
 
 class _Arrivals:
