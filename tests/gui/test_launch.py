@@ -73,6 +73,29 @@ def test_connect_refuses_a_certificate_other_than_the_pinned_one(pool, tmp_path)
     assert not (tmp_path / "x.png").exists()
 
 
+def test_a_screenshot_run_whose_output_nobody_reads_still_ends(pool, tmp_path) -> None:
+    """When the program that started a screenshot run goes away, its pipes break: the run
+    still saves the picture and ends (it once hung on the failed write, forever)."""
+    shot = tmp_path / "vm.png"
+    environ = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XAPIMAN_CONFIG_DIR": str(tmp_path),
+               "XDG_DATA_HOME": str(tmp_path / "data"), "XAPIMAN_PASSWORD": pool.password}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xapiman.cli", "--connect", pool.url, "--user", pool.user,
+         "--fingerprint", pool.fingerprint, "--select", a_vm_name(pool), "--screenshot",
+         str(shot)], env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    try:
+        process.stdout.close()  # nobody reads either stream from now on
+        process.stderr.close()
+        code = process.wait(RUN_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 1  # "saved ..." could not be written
+    assert not QImage(str(shot)).isNull()
+
+
 def test_wrong_password_fails_in_one_line(pool, tmp_path) -> None:
     run = xapiman("--connect", pool.url, "--fingerprint", pool.fingerprint,
                   "--screenshot", str(tmp_path / "x.png"), config=tmp_path, password="nope")

@@ -5,6 +5,7 @@ select (`--select`), its tab (`--tab`), and a screenshot (`--screenshot`) once i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -209,5 +210,7 @@ class Launcher:
 
 
 def report(problem: str) -> None:
-    """One line on stderr, as the command line reports."""
-    print(f"xapiman: {problem}", file=sys.stderr)
+    """One line on stderr, as the command line reports. When nobody reads stderr any more (the
+    program that started a screenshot run went away), the line is lost and the run still ends."""
+    with contextlib.suppress(OSError):
+        print(f"xapiman: {problem}", file=sys.stderr, flush=True)
