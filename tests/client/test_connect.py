@@ -85,6 +85,22 @@ def test_a_call_already_under_way_when_the_connection_closes_does_not_log_in_aga
     assert session.ref is None
 
 
+def test_a_call_told_its_session_ended_by_close_does_not_log_in_again(pool, connections) -> None:
+    """A call that passed the session check just before close() logged out is answered
+    SESSION_INVALID: it is refused instead of logging in again (that session, and the HTTP
+    connection it came on, would outlive the closed connection)."""
+    conn = connections(pool.url, pool.user, pool.password)
+    conn.connect(timeout=10)
+    session = conn._session
+    stale = session.ref
+    conn.close()
+    sessions = set(pool.db.all("session"))
+    with pytest.raises(NotConnected):
+        session.relogin(stale)  # what the call does with SESSION_INVALID
+    assert set(pool.db.all("session")) == sessions
+    assert session.ref is None
+
+
 def test_supporter_url_is_redirected_to_the_coordinator(pool, connections) -> None:
     names = dict(pool.host_urls())
     supporter = next(url for url in names.values() if url != pool.url)

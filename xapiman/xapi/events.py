@@ -14,6 +14,7 @@ from xapiman.xapi.errors import (
     EventsLost,
     HostIsSlave,
     MalformedResponse,
+    NotConnected,
     RedirectLoop,
     SessionAuthenticationFailed,
     SessionInvalid,
@@ -113,6 +114,8 @@ class EventWatcher(threading.Thread):
                         break
                 except SessionAuthenticationFailed as exc:
                     self.on_fatal(exc)
+                    break
+                except NotConnected:  # logged out under way: the connection is closing
                     break
                 except XapiError as exc:
                     if self._token:

@@ -196,7 +196,9 @@ class PoolSession:
         `coordinator_address` (from HOST_IS_SLAVE) is tried first.
         """
         with self._lock:
-            if self.ref != stale and self.ref is not None:
+            if self.ref is None:  # logged out (closed) meanwhile: a call must not log in again
+                raise NotConnected("not logged in (the connection was closed)")
+            if self.ref != stale:
                 return
             candidates = [self.coordinator]
             if coordinator_address:
@@ -228,9 +230,11 @@ class PoolSession:
             return not self.coordinator.same_host(before)
 
     def logout(self) -> None:
-        """End the session (best effort, within the close time limit)."""
+        """End the session (best effort, within the close time limit) and close the idle
+        transports (a call still under way closes its own when it comes back)."""
         with self._lock:
             ref, self.ref = self.ref, None
+        self.pool.reset()
         if ref is None:
             return
         # the whole of it, however slowly the server answers
@@ -272,4 +276,6 @@ class PoolSession:
             healthy = True  # a Failure is a complete answer: the connection is fine
             raise
         finally:
-            self.pool.release(transport, generation, healthy)
+            # kept for the next call only while logged in: a call that outlived a logout
+            # brings its transport back after the pool was emptied
+            self.pool.release(transport, generation, healthy and self.ref is not None)
