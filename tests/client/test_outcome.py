@@ -35,7 +35,9 @@ def test_a_lost_answer_to_a_read_is_just_a_failed_exchange(conn, pool) -> None:
 def test_an_async_call_whose_answer_is_lost_is_followed_through_its_task(conn, pool) -> None:
     vm = a_vm(pool)
     pool.faults.cut_answers_to["Async.VM.start"] = 1
-    handle = conn.call_async("VM.start", vm, False, False)
+    # kept on the server once it ended (by default it is destroyed in the background, which
+    # may come before the look at it below)
+    handle = conn.call_async("VM.start", vm, False, False, destroy=False)
     handle.wait(20)
     assert pool.db.get(vm)["power_state"] == "Running"
     assert pool.db.get(handle.ref)["name_label"] == "Async.VM.start"
