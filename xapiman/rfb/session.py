@@ -167,6 +167,12 @@ class RfbSession:
         """The handshake is over: input goes to the server from now on."""
         return self._ready.is_set() and self.running
 
+    @property
+    def asking(self) -> bool:
+        """An update request is out: the server's answer to it is still to come (a paused
+        session gets that one answer, then nothing until it resumes)."""
+        return self._outstanding
+
     def pause(self) -> None:
         """Stop asking for updates (the console is hidden)."""
         with self._flow:
