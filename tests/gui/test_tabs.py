@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -409,19 +408,19 @@ def test_host_vms_page_with_a_thousand_vms(qtbot, ctx) -> None:
     qtbot.addWidget(page)
     page.resize(900, 600)
     page.show()
-    start = time.perf_counter()
     page.show_object(CONN, cache, "host", host)
-    first = time.perf_counter() - start
     assert page.list.topLevelItemCount() == 1000
     assert page.list.topLevelItem(0).text(0) == "vm-0000"
+    items = dict(page.list.items)
     change = cache.apply([{"class": "VM", "ref": "OpaqueRef:vm7", "operation": "mod",
                            "snapshot": {**cache.record("vm", "OpaqueRef:vm7"),
                                         "name_label": "vm-7-renamed"}}])
-    start = time.perf_counter()
     page.cache_changed(change)
-    again = time.perf_counter() - start
     assert page.list.items["OpaqueRef:vm7"].text(0) == "vm-7-renamed"
-    assert first < 2.0 and again < 1.0, (first, again)
+    # the change is applied to the rows there are, not by building the 1000 rows again
+    # (how long either takes is measured by bench/gui_responsiveness.py, not here)
+    assert page.list.topLevelItemCount() == 1000
+    assert all(page.list.items[ref] is item for ref, item in items.items())
     unrelated = cache.apply([{"class": "host", "ref": "OpaqueRef:other", "operation": "add",
                               "snapshot": {"name_label": "other"}}])
     assert not page.concerned(unrelated)
