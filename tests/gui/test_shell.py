@@ -48,11 +48,13 @@ def test_the_menu_bar_is_the_one_xencenter_users_know(app: App) -> None:
     assert [a.text().replace("&", "") for a in bar.actions()] == [
         "File", "View", "Pool", "Server", "VM", "Storage", "Templates", "Tools", "Window",
         "Help"]
-    # every registered action is somewhere: a menu, or the toolbar, or the Alerts view
+    # every registered action that works on an object of the tree is in a menu or the
+    # toolbar (the others live where their objects are: alerts, users)
     shown = {a.objectName() for m in app.window.menus.values() for a in m.actions()}
     shown |= {a.objectName() for a in app.window.toolbar.actions()}
-    missing = [aid for aid in REGISTRY if f"action:{aid}" not in shown
-               and not aid.startswith("alert.")]
+    tree_classes = {"vm", "host", "sr", "pool", "network"}
+    missing = [aid for aid, action in REGISTRY.items() if f"action:{aid}" not in shown
+               and action.classes & tree_classes]
     assert missing == []
 
 
@@ -173,3 +175,44 @@ def test_f6_moves_between_the_areas_and_ctrl_f_searches(app: App, pool, qtbot) -
     assert window.tree.accessibleName() == "Resource tree"
     assert window.toolbar.accessibleName() == "Main toolbar"
     assert window.tabs.accessibleName()
+
+
+def test_notifications_gather_alerts_events_and_task_history(app: App, pool, qtbot) -> None:
+    window = app.window
+    window.flow.open(app.profile(pool, "wrong"), "not the password")
+    app.connect(pool)
+    target = user_vms(pool, "Halted")[0]
+    app.select(target)
+    app.wait_enabled("vm.start")
+    app.action("vm.start").trigger()
+    app.wait_task(f"Start '{vm(pool, target)['name_label']}'")
+    window.tasks.clear_finished()  # the history keeps what the task list lets go
+    uuid = vm(pool, target)["uuid"]
+    app.conn().call("message.create", "VM_CRASHED", 2, "VM", uuid, "It crashed (test).")
+    view = window.notifications.show("events")
+    qtbot.waitExposed(view)
+    events = [view.event_view.model().index(r, 3).data()
+              for r in range(view.event_view.model().rowCount())]
+    assert "Connected." in events and any(e.startswith("Could not connect") for e in events)
+    history = view.history_view.model()
+    rows = [tuple(history.index(r, c).data() for c in range(4))
+            for r in range(history.rowCount())]
+    assert any(r[1] == "lab" and r[2].startswith("Start '") and r[3] == "Done" for r in rows)
+    view.show_tab("alerts")
+    qtbot.waitUntil(lambda: any("crashed" in (a.details + a.title).lower() or
+                                a.name == "VM_CRASHED" for a in view.alerts.all_alerts()),
+                    timeout=WAIT)
+    # one pool's events only
+    pool_box = view.findChild(QComboBox, "notificationsPool")
+    pool_box.setCurrentIndex(pool_box.findData("wrong"))
+    shown = view.event_view.model()
+    assert shown.rowCount() >= 1
+    assert all(shown.index(r, 1).data() == "wrong" for r in range(shown.rowCount()))
+    assert view.windowTitle() in texts(_window_menu(window))
+    view.close()
+
+
+def _window_menu(window):
+    menu = window.menus["window"]
+    menu.aboutToShow.emit()
+    return menu

@@ -34,6 +34,7 @@ from xapiman.gui.bridge import PoolBridge
 from xapiman.gui.connect_flow import ConnectFlow
 from xapiman.gui.connection_commands import ConnectionCommands
 from xapiman.gui.connection_page import ConnectionStatusPage
+from xapiman.gui.notifications import NotificationsHub
 from xapiman.gui.notify import NotificationBar
 from xapiman.gui.perf.dashboard import DashboardWindow
 from xapiman.gui.perf.feed import MetricsFeed
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_tasks()
         self.binder = ActionBinder(self, self.targets, self.prompter, self._started)
         self.binder.problem.connect(self.notify)
+        self.notifications = NotificationsHub(self)
         self._build_alerts()
         self._build_menus()
         self._refresh_timer = QTimer(self)
@@ -308,6 +310,11 @@ class MainWindow(QMainWindow):
         dashboard.setObjectName("action:dashboard")
         dashboard.triggered.connect(self.show_dashboard)
         menu.addAction(dashboard)
+        notifications = QAction(translate("Menu", "&Notifications"), self)
+        notifications.setObjectName("action:notifications")
+        notifications.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        notifications.triggered.connect(lambda: self.notifications.show())
+        menu.addAction(notifications)
 
     def _wire(self) -> None:
         b = self.bridge
@@ -315,6 +322,7 @@ class MainWindow(QMainWindow):
         b.removed.connect(self._on_removed)
         b.removed.connect(self.metrics.forget)
         b.removed.connect(self.alerts_view.forget)
+        b.removed.connect(self.notifications.forget)
         b.removed.connect(lambda _name: self.tree_bars.sync())
         b.state_changed.connect(self._on_state)
         b.cache_changed.connect(self._on_cache)
@@ -358,6 +366,8 @@ class MainWindow(QMainWindow):
             self.tasks.connection_ended(name, translate(
                 "TaskList", "the connection failed before the task ended: {reason}").format(
                     reason=change.reason))
+        self.notifications.connection_state(name, change.state.value, change.reason,
+                                            change.attempt)
         if change.state.value == "reconnecting":
             self.status(f"{name}: connection lost, reconnecting (attempt "
                                          f"{change.attempt})…")
@@ -397,6 +407,7 @@ class MainWindow(QMainWindow):
         if conn is not None:
             self.tasks.update_from_cache(name, change, conn.cache)
             self.alerts_view.cache_changed(name, change)
+            self.notifications.cache_changed(name, change)
         if self._current and self._current[0] == name:
             self._refresh_header()
             for page in self._pages:
@@ -432,6 +443,7 @@ class MainWindow(QMainWindow):
         text = translate("Connection", "{name}: could not connect: {error}").format(
             name=name, error=exc)
         if isinstance(exc, SessionAuthenticationFailed):
+            self.notifications.problem(text, repr(exc), name)
             self.banner.show_message(text, repr(exc), action=(
                 translate("Connection", "Enter Another Password…"),
                 lambda: self.connections.ask_password(name)))
@@ -508,8 +520,11 @@ class MainWindow(QMainWindow):
             host = standalone_host(conn.cache)
             kind, ref = ("host", host) if host else (
                 "connection", next(iter(conn.cache.records("pool")), ""))
-        context = TabContext(self.binder.trigger, self.select, self.manager.get, self.metrics)
+        context = TabContext(self.binder.trigger, self.select, self.manager.get, self.metrics,
+                             self.settings)
         for page_class in pages_for(kind):
+            if not page_class.shown_for(conn.cache, kind, ref):
+                continue
             page = page_class(context)
             page.show_object(name, conn.cache, kind, ref)
             self._pages.append(page)
@@ -670,6 +685,7 @@ class MainWindow(QMainWindow):
             bar.showMessage(text, timeout_ms)
 
     def notify(self, text: str, details: str = "") -> None:
+        self.notifications.problem(text, details)
         self.banner.show_message(text, details)
         self.status(text, 10000)
 

@@ -23,8 +23,8 @@ SEP = None
 OBJECT_MENUS = ("pool", "server", "vm", "storage", "templates")
 
 ORDER: dict[str, tuple[str | None, ...]] = {
-    "pool": ("vm.new", "vm.import", SEP, "pool.set_default_sr", SEP, "object.rename",
-             "object.tags", "object.folder"),
+    "pool": ("vm.new", "vm.import", SEP, "pool.set_default_sr", "subject.add", SEP,
+             "object.rename", "object.tags", "object.folder"),
     "server": ("vm.new", "vm.import", SEP, "host.maintenance_enter", "host.maintenance_exit",
                SEP, "host.reboot", "host.shutdown", SEP, "object.rename", "object.tags",
                "object.folder"),
@@ -89,6 +89,9 @@ def menus_of(action: Action) -> tuple[str, ...]:
         return tuple(found)
     if prefix in ("alert", "message"):
         return ()  # the Alerts view has its own
+    if prefix == "subject":
+        # adding a user is the pool's; the others work on the Users page's selection
+        return ("pool",) if "pool" in action.classes else ()
     found = []
     for cls in sorted(action.classes):
         for menu in _CLASS_MENUS.get(cls, ())[:1]:

@@ -35,12 +35,15 @@ class TabContext:
         select: select another object in the tree: (connection name, ref).
         connection: the Connection of a connection name (for reads such as RRD later).
         metrics: the window's MetricsFeed (performance graphs, dashboard); None without.
+        settings: the app's Settings (what pages remember: columns, saved searches); None
+            without.
     """
 
     trigger: Callable[..., object]
     select: Callable[[str, str], object]
     connection: Callable[[str], ConnectionLike | None]
     metrics: Any = None
+    settings: Any = None
 
     def targets(self, conn_name: str, refs: Sequence[str]) -> list[Target]:
         """Action targets for objects of a connection (a snapshot picked in a page ...)."""
@@ -69,6 +72,11 @@ class TabPage(QWidget):
     title = ""
     kinds: frozenset[str] = frozenset()
     order = 50
+
+    @classmethod
+    def shown_for(cls, cache, kind: str, ref: str) -> bool:
+        """Whether the page applies to this object (default: to every object of `kinds`)."""
+        return True
 
     def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

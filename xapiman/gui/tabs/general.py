@@ -40,6 +40,13 @@ class WatchedPage(TabPage):
             return bool(change)
         return self.watch.concerns(change, self.cache)
 
+    @property
+    def watching(self) -> Watch:
+        """The watch of the refresh under way (made by `new_watch`)."""
+        if self.watch is None:
+            return self.new_watch()
+        return self.watch
+
     def new_watch(self) -> Watch:
         """A fresh watch on the shown object, made the page's watch."""
         cls = self.cache.class_of(self.ref) if self.cache is not None else None

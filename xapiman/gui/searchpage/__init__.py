@@ -1,0 +1,1 @@
+"""The Search page: a configurable table of the objects below the selected one."""
