@@ -84,7 +84,7 @@ def test_the_search_page_lists_filters_saves_and_opens(app: App, pool, qtbot) ->
     # columns: shown or hidden, kept for the next time
     cpu = next(i for i, c in enumerate(page.columns) if c.key == "cpu")
     page.set_column_shown("cpu", False)
-    assert page.view.isColumnHidden(cpu)
+    assert page.table.isColumnHidden(cpu)
     page.set_column_shown("tags", True)
     assert "tags" in app.window.settings.get(COLUMNS_KEY) and \
         "cpu" not in app.window.settings.get(COLUMNS_KEY)
@@ -93,7 +93,7 @@ def test_the_search_page_lists_filters_saves_and_opens(app: App, pool, qtbot) ->
     box.activated.emit(0)
     row = next(r for r in range(page.sorted.rowCount())
                if page.sorted.index(r, 0).data(KeyRole)[1] == running)
-    page.view.doubleClicked.emit(page.sorted.index(row, 0))
+    page.table.doubleClicked.emit(page.sorted.index(row, 0))
     assert app.selected_keys() == [("lab", "vm", running)]
 
 

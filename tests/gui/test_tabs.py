@@ -131,12 +131,13 @@ def test_pages_for_each_kind() -> None:
     titles = {kind: [p.title for p in pages_for(kind)]
               for kind in ("vm", "host", "sr", "network", "connection", "snapshot")}
     assert titles["vm"] == ["General", "Memory", "vCPUs", "Storage", "Networking", "Console",
-                            "Performance", "Snapshots", "Alerts"]
-    assert titles["host"] == ["General", "Storage", "NICs", "VMs", "Console", "Performance",
-                              "Alerts"]
-    assert titles["sr"] == ["General", "Disks", "Alerts"]
-    assert titles["network"] == ["General"]
-    assert titles["connection"] == ["General", "Summary", "Dashboard", "Alerts"]
+                            "Performance", "Snapshots", "Alerts", "Search"]
+    assert titles["host"] == ["General", "Memory", "Storage", "NICs", "Networking", "VMs",
+                              "Console", "Performance", "Users", "Alerts", "Search"]
+    assert titles["sr"] == ["General", "Disks", "Alerts", "Search"]
+    assert titles["network"] == ["General", "Search"]
+    assert titles["connection"] == ["General", "Summary", "Memory", "Dashboard", "Storage",
+                                    "Networking", "Users", "Alerts", "Search"]
     assert titles["snapshot"] == ["General", "Storage", "Networking"]
 
 

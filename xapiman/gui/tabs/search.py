@@ -80,24 +80,24 @@ class SearchPage(TabPage):
         self.model = ResultsModel(self.columns, self)
         self.sorted = SortedResults(self)
         self.sorted.setSourceModel(self.model)
-        self.view = QTreeView()
-        self.view.setObjectName("searchResults")
-        self.view.setAccessibleName(translate("Search", "Search results"))
-        self.view.setModel(self.sorted)
-        self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.doubleClicked.connect(self._open)
-        header = self.view.header()
+        self.table = QTreeView()
+        self.table.setObjectName("searchResults")
+        self.table.setAccessibleName(translate("Search", "Search results"))
+        self.table.setModel(self.sorted)
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.doubleClicked.connect(self._open)
+        header = self.table.header()
         assert header is not None
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        box.addWidget(self.view, 1)
+        box.addWidget(self.table, 1)
         self.count = QLabel()
         self.count.setObjectName("searchCount")
         box.addWidget(self.count)
@@ -149,7 +149,7 @@ class SearchPage(TabPage):
     def _apply_columns(self) -> None:
         shown = set(self.shown_columns())
         for position, column in enumerate(self.columns):
-            self.view.setColumnHidden(position, column.key not in shown)
+            self.table.setColumnHidden(position, column.key not in shown)
         for action in self.columns_menu.actions():
             key = action.objectName().split(":", 1)[1]
             action.blockSignals(True)
@@ -157,7 +157,7 @@ class SearchPage(TabPage):
             action.blockSignals(False)
 
     def _header_menu(self, pos: QPoint) -> None:
-        header = self.view.header()
+        header = self.table.header()
         if header is not None:
             self.columns_menu.exec(header.mapToGlobal(pos))
 
@@ -242,12 +242,12 @@ class SearchPage(TabPage):
         total = len(rows)
         self.count.setText(translate("Search", "{count} objects").format(count=total)
                            if total != 1 else translate("Search", "1 object"))
-        if not self.view.property("sized") and rows:
-            self.view.setProperty("sized", True)
+        if not self.table.property("sized") and rows:
+            self.table.setProperty("sized", True)
             for column in range(len(self.columns) - 1):
-                self.view.resizeColumnToContents(column)
-                self.view.setColumnWidth(column, min(max(self.view.columnWidth(column) + 16,
-                                                         70), 320))
+                self.table.resizeColumnToContents(column)
+                self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 16,
+                                                          70), 320))
 
     def concerned(self, change) -> bool:
         return bool(change)

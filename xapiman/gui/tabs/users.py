@@ -126,7 +126,7 @@ class UsersPage(ListPage):
             if conn is None:
                 return
             records = await asyncio.to_thread(
-                conn.call, "role.get_all_records_where", "subroles<>[]")  # type: ignore[attr-defined]
+                conn.call, "role.get_all_records_where", "subroles<>[]")
             self.roles = {str(ref): str(rec.get("name_label", "")) for ref, rec in
                           dict(records).items()}
         except Exception as exc:  # the page still lists the users, without role names
