@@ -384,7 +384,7 @@ def test_single_object_actions_are_the_expected_ones() -> None:
     assert set(SINGLE) == {
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on", "vm.migrate",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
-        "vm.cd_insert", "vm.cd_eject", "vm.export"}
+        "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()
@@ -421,7 +421,12 @@ OTHER_CLASS_STATE = {"host.maintenance_exit": {"enabled": False}}
 
 
 # actions that need more of the pool than the selected object
-POOL_NEEDS = {"vm.new": lambda pool: pool.vm("Debian 12", template=True)}
+POOL_NEEDS = {
+    "vm.new": lambda pool: pool.vm("Debian 12", template=True),
+    # users and groups come from a directory the pool joined
+    "subject.add": lambda pool: pool.add("pool", master=pool.add(
+        "host", external_auth_type="AD", external_auth_service_name="corp.example.com")),
+}
 
 
 @pytest.mark.parametrize(("action_id", "cls"), OTHER_CLASS_CASES)

@@ -67,6 +67,8 @@ class AddSubject(Action):
     multi = False
 
     def check(self, target: Target) -> Availability:
+        if target.record() is None:
+            return Availability(False, translate("Actions", "The object no longer exists."))
         if not directory_of(target.conn.cache):
             return Availability(False, translate(
                 "Users", "The pool has not joined a directory (Active Directory): only its "
@@ -120,7 +122,7 @@ class ChangeRole(Action):
 
     def check(self, target: Target) -> Availability:
         if target.record() is None:
-            return Availability(False, translate("Users", "This user or group was removed."))
+            return Availability(False, translate("Actions", "The object no longer exists."))
         return YES
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
@@ -157,7 +159,7 @@ class RemoveSubject(Action):
 
     def check(self, target: Target) -> Availability:
         if target.record() is None:
-            return Availability(False, translate("Users", "This user or group was removed."))
+            return Availability(False, translate("Actions", "The object no longer exists."))
         return YES
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
