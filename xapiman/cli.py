@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the language of the app (e.g. fr, en), instead of the "
                              "desktop's")
     parser.add_argument("--debug", action="store_true", help="log debug messages to stderr")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="put xapiman in the desktop's launcher for this user (its "
+                             ".desktop entry and icons, under $XDG_DATA_HOME or "
+                             "~/.local/share), then exit")
     return parser
 
 
@@ -79,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--user only applies to --connect (a profile names its user)")
     if args.fingerprint and not (args.connect or args.profile):
         parser.error("--fingerprint only applies to --connect or --profile")
+    if args.install_desktop_entry:
+        return install_desktop_entry()
     from xapiman.display import explain_missing_display
 
     problem = explain_missing_display(offscreen_ok=bool(args.screenshot))
@@ -88,6 +94,29 @@ def main(argv: list[str] | None = None) -> int:
     from xapiman.gui.app import run  # Qt is imported only when the window is wanted
 
     return run(args)
+
+
+def install_desktop_entry() -> int:
+    """Install the launcher entry naming the program that runs now; one line per result."""
+    import os
+    import shutil
+
+    from xapiman.gui.desktop_entry import install  # Qt draws the icon's sizes (no display)
+
+    executable = sys.argv[0] if os.path.basename(sys.argv[0]) == "xapiman" else ""
+    executable = os.path.abspath(executable) if executable else (shutil.which("xapiman") or "")
+    if not executable:
+        print("xapiman: cannot tell where the xapiman program is: run this as xapiman "
+              "--install-desktop-entry", file=sys.stderr)
+        return 1
+    try:
+        files = install(executable)
+    except (OSError, ValueError) as exc:
+        print(f"xapiman: cannot install the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    print(f"installed the desktop entry {files[0]} and {len(files) - 1} icons "
+          f"(running {executable})")
+    return 0
 
 
 if __name__ == "__main__":
