@@ -92,7 +92,8 @@ def test_start_snapshot_migrate_shutdown(pool):
     assert pool.db.get(ref)["power_state"] == "Running"
     result = cli(pool, "vm", "snapshot", name, "--name", "before-upgrade")
     assert result.returncode == 0, result.stderr
-    snap_uuid = result.stdout.strip().splitlines()[-1]
+    assert result.stdout.startswith("Snapshot '")
+    snap_uuid = result.stdout.split()[-1]
     snap = pool.db.by_uuid("VM", snap_uuid)
     assert pool.db.get(snap)["snapshot_of"] == ref
     host = pool.db.get(ref)["resident_on"]

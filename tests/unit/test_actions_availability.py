@@ -145,6 +145,8 @@ ON_TEMPLATE = "Not possible on a template."
 ON_DOM0 = "Not possible on a control domain."
 NO_TOOLS = ("The VM has no guest tools running, so it cannot be shut down cleanly; use Force "
             "Shut Down.")
+NO_TOOLS_REBOOT = ("The VM has no guest tools running, so it cannot be rebooted cleanly; use "
+                   "Force Reboot.")
 
 # (action, the VM: keyword arguments of Pool.vm, the expected reason or OK)
 VM_CASES: list[tuple[str, dict, str]] = [
@@ -176,7 +178,7 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("vm.shutdown", dict(ops=HALTED_OPS), HALTED),
     ("vm.shutdown", dict(power="Paused", ops=PAUSED_OPS), PAUSED),
     ("vm.reboot", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
-    ("vm.reboot", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS), NO_TOOLS),
+    ("vm.reboot", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS), NO_TOOLS_REBOOT),
     ("vm.reboot", dict(power="Suspended", ops=SUSPENDED_OPS), SUSPENDED),
     ("vm.force_shutdown", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS), OK),
     ("vm.force_shutdown", dict(power="Suspended", ops=SUSPENDED_OPS), OK),

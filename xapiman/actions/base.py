@@ -47,6 +47,7 @@ class Availability:
 
     ok: bool
     reason: str = ""
+    remedy: str = ""  # the id of an action that does it anyway (the forced variant), if any
 
     def __bool__(self) -> bool:
         return self.ok

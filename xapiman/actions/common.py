@@ -30,7 +30,7 @@ class VmCall(Action):
     def __init__(self, id: str, label: str, op: str, method: str, *args: object,
                  shortcut: str | None = None, confirm: str | None = None,
                  destructive: bool = False, needs_tools: bool = False, icon: str = "",
-                 ask_first: str | None = None) -> None:
+                 ask_first: str | None = None, forced: str = "") -> None:
         self.id = id
         self.label = label
         self.op = op
@@ -41,13 +41,15 @@ class VmCall(Action):
         self.ask_first = ask_first
         self.destructive = destructive
         self.needs_tools = needs_tools
+        self.forced = forced  # the action that does it without the guest's help
         self.icon = icon
 
     def check(self, target: Target) -> Availability:
         record = target.record()
         result = reasons.vm_operation(record, self.op, cache=target.conn.cache)
         if self.needs_tools:
-            result = reasons.with_tools_hint(result, record, target.conn.cache)
+            result = reasons.with_tools_hint(result, record, target.conn.cache,
+                                             self.forced)
         return result
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:

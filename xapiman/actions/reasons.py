@@ -87,10 +87,16 @@ def guest_tools_missing(record: dict, cache) -> bool:
     return cache.record("VM_guest_metrics", gm) is None
 
 
-def with_tools_hint(availability: Availability, record: dict | None, cache) -> Availability:
+def with_tools_hint(availability: Availability, record: dict | None, cache,
+                    forced: str = "") -> Availability:
+    """`availability`, or why a running VM without guest tools cannot do it cleanly and the
+    forced action that can (`forced`: "vm.force_reboot" or "vm.force_shutdown")."""
     if availability or record is None or record.get("power_state") != "Running":
         return availability
     if guest_tools_missing(record, cache):
+        if forced == "vm.force_reboot":
+            return Availability(False, "The VM has no guest tools running, so it cannot be "
+                                       "rebooted cleanly; use Force Reboot.", remedy=forced)
         return Availability(False, "The VM has no guest tools running, so it cannot be shut "
-                                   "down cleanly; use Force Shut Down.")
+                                   "down cleanly; use Force Shut Down.", remedy=forced)
     return availability

@@ -9,7 +9,7 @@ START = register(VmCall("vm.start", "Start", "start", "VM.start", False, False,
                         shortcut="Ctrl+B", icon="start"))
 SHUTDOWN = register(VmCall(
     "vm.shutdown", "Shut Down", "clean_shutdown", "VM.clean_shutdown", shortcut="Ctrl+E",
-    needs_tools=True, icon="shutdown",
+    needs_tools=True, forced="vm.force_shutdown", icon="shutdown",
     ask_first="Shut down {names}? Each guest is asked to shut down; what runs in it stops."))
 FORCE_SHUTDOWN = register(VmCall(
     "vm.force_shutdown", "Force Shut Down", "hard_shutdown", "VM.hard_shutdown",
@@ -18,7 +18,7 @@ FORCE_SHUTDOWN = register(VmCall(
     destructive=True, icon="force-shutdown"))
 REBOOT = register(VmCall(
     "vm.reboot", "Reboot", "clean_reboot", "VM.clean_reboot", shortcut="Ctrl+R",
-    needs_tools=True, icon="reboot",
+    needs_tools=True, forced="vm.force_reboot", icon="reboot",
     ask_first="Reboot {names}? Each guest is asked to restart; what runs in it stops for a "
               "while."))
 FORCE_REBOOT = register(VmCall(

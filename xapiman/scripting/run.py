@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from xapiman.actions.common import ActionError
@@ -12,6 +13,7 @@ from xapiman.scripting.connect import CliError, open_connection
 from xapiman.scripting.tree import OfflineRun, OnlineRun, Verb
 from xapiman.xapi.errors import XapiClientError
 
+BROKEN_PIPE = 141  # the status of a program ended by SIGPIPE (128 + 13), as shells expect
 # OSError: files the user owns (a profiles.yaml that is a folder, a full disk ...)
 REPORTED = (CliError, ActionError, XapiClientError, ProfileError, SecretStoreError,
             OSError, ValueError, TimeoutError)
@@ -28,12 +30,25 @@ def run(verb: Verb, args: argparse.Namespace) -> int:
             return online(opened, args)
         finally:
             opened.conn.close()
+    except BrokenPipeError:  # the reader went away (`| head`): end quietly, as SIGPIPE would
+        stdout_gone()
+        return BROKEN_PIPE
     except REPORTED as exc:
         print(f"xapiman-cli: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("xapiman-cli: interrupted", file=sys.stderr)
         return 130
+
+
+def stdout_gone() -> None:
+    """Send what is still to be written to stdout nowhere (it cannot fail again at exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def one_line(exc: BaseException) -> str:

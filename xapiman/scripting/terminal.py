@@ -39,6 +39,15 @@ def printable(text: object) -> str:
     return "".join(_escaped(ch) if _acts(ch) else ch for ch in value)
 
 
+def cell(text: object, width: int) -> str:
+    """`text` made printable and padded to `width` columns of a table; a longer one is cut
+    with "…" as its last character, so a reader knows there is more (--json has it all)."""
+    value = printable(text)
+    if len(value) > width:
+        value = value[:width - 1] + "…"
+    return f"{value:<{width}}"
+
+
 class SafeStream(io.TextIOBase):
     """A text stream that escapes control characters on their way to `inner`, except the line
     breaks, tabs and carriage returns the command line itself writes."""

@@ -121,6 +121,8 @@ class Connection:
         self.cache = ObjectCache()
         self.cache.subscribe(self._on_cache_change)
         self.tasks = TaskTracker(self.call, self.cache)
+        # leave finished tasks on the server (`xapiman-cli ... --no-wait`, then `task wait`)
+        self.keep_finished_tasks = False
         self._states = StateReporter()
         self._watcher: EventWatcher | None = None
         self._closing = threading.Event()
@@ -315,9 +317,11 @@ class Connection:
         """Start `Async.<method>(*args)` and follow its task (progress, result, cancel).
 
         Args:
-            destroy: destroy the task on the server once it ended (the default).
+            destroy: destroy the task on the server once it ended (the default, unless
+                `keep_finished_tasks` is set: for a task someone else follows to its end).
         """
-        return self.tasks.start(method, *args, destroy=destroy)
+        return self.tasks.start(method, *args,
+                                destroy=destroy and not self.keep_finished_tasks)
 
     def host_url(self, host: str) -> str | None:
         """The URL of a pool host (a host ref), for its console, metrics or transfers."""

@@ -12,7 +12,7 @@ from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
-from xapiman.scripting.terminal import TerminalPrompter, printable
+from xapiman.scripting.terminal import TerminalPrompter, cell, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.xapi import alerts as alert_words
 from xapiman.xapi.datasources import SORT_KEYS, Unit, format_value
@@ -122,9 +122,9 @@ def _print_table(title: str, rows: list[dict[str, object]], with_host: bool = Fa
                                        "time")))  # type: ignore[arg-type]
         memory = (f"{format_value(load.memory, Unit.BYTES)} / "
                   f"{format_value(load.memory_total, Unit.BYTES)}")
-        line = f"{printable(row['name'])[:28]:<28} "
+        line = f"{cell(row['name'], 28)} "
         if with_host:
-            line += f"{printable(row['host'])[:16]:<16} "
+            line += f"{cell(row['host'], 16)} "
         line += (f"{format_value(load.cpu, Unit.FRACTION):>8} {memory:>21} "
                  f"{format_value(load.disk, Unit.BYTES_PER_S):>11} "
                  f"{format_value(load.network, Unit.BYTES_PER_S):>11}")
@@ -150,8 +150,8 @@ def run_alerts(opened: Opened, args: argparse.Namespace) -> int:
     for alert in found:
         when = (alert.time.astimezone().strftime("%Y-%m-%d %H:%M")
                 if isinstance(alert.time, datetime.datetime) else "")
-        print(f"{when:<17} {alert.priority_text:<11} {printable(alert.title)[:28]:<28} "
-              f"{printable(alert.about)[:20]:<20} {printable(alert.uuid):<36}  "
+        print(f"{when:<17} {alert.priority_text:<11} {cell(alert.title, 28)} "
+              f"{cell(alert.about, 20)} {printable(alert.uuid):<36}  "
               f"{printable(alert.details)}")
     return 0
 

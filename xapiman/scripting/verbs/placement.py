@@ -11,7 +11,7 @@ from xapiman.actions.sizes import SizeError, parse_size
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import Opened
-from xapiman.scripting.terminal import printable
+from xapiman.scripting.terminal import cell, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.xapi.metrics import MetricsClient
 
@@ -92,7 +92,7 @@ def recommend(opened: Opened, args: argparse.Namespace) -> int:
         verdict = (translate("Cli", "recommended") if rating.recommended else
                    translate("Cli", "suitable") if rating.suitable else
                    translate("Cli", "unsuitable"))
-        print(f"{printable(rating.name)[:24]:<24} {verdict:<12} "
+        print(f"{cell(rating.name, 24)} {verdict:<12} "
               f"{printable(rating.explanation())}")
     if not any(r.suitable for r in ratings):
         print(translate("Cli", "xapiman-cli: no host can take this VM now"), file=sys.stderr)

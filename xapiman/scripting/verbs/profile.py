@@ -7,7 +7,7 @@ import sys
 
 from xapiman.pools.profiles import Profile, ProfileStore
 from xapiman.pools.secrets import PasswordStore, SecretStoreError
-from xapiman.scripting.connect import password_for
+from xapiman.scripting.connect import CliError, password_for
 from xapiman.scripting.tree import CommandTree
 
 
@@ -17,7 +17,8 @@ def register(tree: CommandTree) -> None:
     add = tree.verb(group, "add", "save a connection profile", profile_add, online=False)
     add.add_argument("name", help="the profile's name")
     add.add_argument("address", help="host, host:port or URL")
-    add.add_argument("--profile-user", dest="profile_user", default="root", metavar="USER")
+    add.add_argument("--profile-user", dest="profile_user", default="root", metavar="USER",
+                     help="the user to log in as (default root)")
     add.add_argument("--plain-http", action="store_true", help="no TLS (labs only)")
     add.add_argument("--save-password", action="store_true",
                      help="store the password ($XAPIMAN_PASSWORD or a prompt) in the keyring")
@@ -49,13 +50,29 @@ def profile_list(args: argparse.Namespace) -> int:
 
 
 def profile_add(args: argparse.Namespace) -> int:
+    scheme = args.address.split("://", 1)[0].lower() if "://" in args.address else ""
+    if scheme == "http" and not args.plain_http:
+        raise CliError(f"{args.address} has no TLS: add --plain-http to connect to it without "
+                       f"TLS, or give an https:// address")
+    if scheme == "https" and args.plain_http:
+        raise CliError(f"--plain-http connects without TLS, but {args.address} asks for it: "
+                       f"leave out --plain-http, or give an http:// address")
     store, _ = _store(report=False)
     profile = Profile(args.name, args.address, user=args.profile_user,
                       use_tls=not args.plain_http)
+    password = password_for(args, None) if args.save_password else None
     store.add(profile)
     _report(store)
-    if args.save_password:
-        PasswordStore().set(profile, password_for(args, None))
+    if password is not None:
+        try:
+            PasswordStore().set(profile, password)
+        except SecretStoreError as exc:  # saves nothing: the profile goes again
+            store.remove(profile.name)
+            raise CliError(f"profile {profile.name} not added: the password cannot be saved "
+                           f"({exc}); add it without --save-password to be asked each "
+                           f"time") from None
+        print(f"added profile {profile.name} ({profile.url}), its password in the keyring")
+        return 0
     print(f"added profile {profile.name} ({profile.url})")
     return 0
 

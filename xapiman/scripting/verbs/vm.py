@@ -10,7 +10,7 @@ import sys
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
-from xapiman.scripting.terminal import TerminalPrompter, follow, printable
+from xapiman.scripting.terminal import TerminalPrompter, cell, follow, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.xapi.records import VM
 
@@ -21,6 +21,13 @@ POWER_ACTIONS = {
     ("shutdown", True): "vm.force_shutdown", ("reboot", False): "vm.reboot",
     ("reboot", True): "vm.force_reboot", ("suspend", False): "vm.suspend",
     ("resume", False): "vm.resume", ("pause", False): "vm.pause", ("unpause", False): "vm.unpause",
+}
+
+
+# the command line's own way to do what an action's remedy does in the app
+OPTION_FOR = {
+    "vm.force_shutdown": "add --force to turn it off at once (a hard shutdown)",
+    "vm.force_reboot": "add --force to reset it at once (a hard reboot)",
 }
 
 
@@ -92,9 +99,9 @@ def vm_list(opened: Opened, args: argparse.Namespace) -> int:
     print(f"{'NAME':<28} {'UUID':<36} {'STATE':<9} {'HOST':<16} {'VCPUS':>5} "
           f"{'MEMORY':>8}  IPS")
     for r in rows:
-        name, host, uuid = printable(r["name"]), printable(r["host"]), printable(r["uuid"])
         ips = printable(", ".join(r["ips"]))
-        print(f"{name[:28]:<28} {uuid:<36} {printable(r['power_state']):<9} {host[:16]:<16} "
+        print(f"{cell(r['name'], 28)} {cell(r['uuid'], 36)} {cell(r['power_state'], 9)} "
+              f"{cell(r['host'], 16)} "
               f"{r['vcpus']:>5} {r['memory_mib']:>6}Mi  {ips}")
     return 0
 
@@ -135,7 +142,11 @@ def vm_operation(opened: Opened, args: argparse.Namespace) -> int:
     action = REGISTRY[action_id]
     available = action.can_run([target])
     if not available:
-        raise CliError(f"cannot {action.label.lower()} '{target.name()}': {available.reason}")
+        reason = available.reason
+        if available.remedy in OPTION_FOR:  # the app's advice names its menu item
+            reason = reason.split(";")[0] + "; " + OPTION_FOR[available.remedy]
+        raise CliError(f"cannot {action.label.lower()} '{target.name()}': {reason}")
+    conn.keep_finished_tasks = args.no_wait  # for `task wait`, which reads how it ended
     ctx = ActionContext(TerminalPrompter(args.yes), answers=answers)
     started = asyncio.run(action.run(ctx, [target]))
     if not started:
@@ -149,6 +160,8 @@ def vm_operation(opened: Opened, args: argparse.Namespace) -> int:
         result = follow(item.handle, item.title)
         if isinstance(result, str) and result.startswith("OpaqueRef:"):
             created = cache.record("vm", result)
-            print(created["uuid"] if created else result)
+            print(f"{item.title}: made {created['uuid'] if created else result}")
+        else:
+            print(f"{item.title}: done")
     return 0
 
