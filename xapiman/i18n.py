@@ -2,9 +2,10 @@
 
 Every string a user reads goes through `translate(context, text)`, with a literal context and a
 literal text so that Qt's `pylupdate6` extracts it into the catalogues. Values are put in
-afterwards: ``translate("VM", "Start {name}").format(name=vm.name)``. The desktop app installs
-Qt's translator; the command line installs a catalogue of its own; without either, the text is
-returned as written (English).
+afterwards: ``translate("VM", "Start {name}").format(name=vm.name)``. Text kept as data
+(action labels, tab titles) is marked with `QT_TRANSLATE_NOOP` and translated where shown. The
+desktop app installs Qt's translator; the command line installs a catalogue of its own; without
+either, the text is returned as written (English).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ _translator: Translator = _untranslated
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     """The text in the user's language (as written when no catalogue has it)."""
     return _translator(context, text, disambiguation, n)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name pylupdate6 knows)
+    """Mark `text` for the catalogues where it is defined, as it is (English); it is translated
+    where it is shown, with ``translate(context, text)`` on the value."""
+    return text
 
 
 def install(translator: Translator | None) -> None:

@@ -195,9 +195,14 @@ def test_notifications_gather_alerts_events_and_task_history(app: App, pool, qtb
               for r in range(view.event_view.model().rowCount())]
     assert "Connected." in events and any(e.startswith("Could not connect") for e in events)
     history = view.history_view.model()
-    rows = [tuple(history.index(r, c).data() for c in range(4))
-            for r in range(history.rowCount())]
-    assert any(r[1] == "lab" and r[2].startswith("Start '") and r[3] == "Done" for r in rows)
+
+    def started_vm_done() -> bool:
+        rows = [tuple(history.index(r, c).data() for c in range(4))
+                for r in range(history.rowCount())]
+        return any(r[1] == "lab" and str(r[2]).startswith("Start '") and r[3] == "Done"
+                   for r in rows)
+
+    qtbot.waitUntil(started_vm_done, timeout=WAIT)  # the task's end reaches the history
     view.show_tab("alerts")
     qtbot.waitUntil(lambda: any("crashed" in (a.details + a.title).lower() or
                                 a.name == "VM_CRASHED" for a in view.alerts.all_alerts()),

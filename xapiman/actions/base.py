@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from xapiman.actions.prompts import Form, Prompter
+from xapiman.i18n import translate
 from xapiman.xapi.cache import ObjectCache
 
 
@@ -172,13 +173,16 @@ class Action:
     def can_run(self, targets: Sequence[Target]) -> Availability:
         """Enabled when any selected object passes; the first reason otherwise."""
         if not targets:
-            return Availability(False, "Nothing is selected.")
+            return Availability(False, translate("Actions", "Nothing is selected."))
+        name = translate("Actions", self.label)
         if len(targets) > 1 and not self.multi:
-            return Availability(False, f"{self.label} works on one object at a time.")
+            return Availability(False, translate(
+                "Actions", "{action} works on one object at a time.").format(action=name))
         first: Availability | None = None
         for target in targets:
             if target.cls not in self.classes:
-                result = Availability(False, f"{self.label} does not apply to this object.")
+                result = Availability(False, translate(
+                    "Actions", "{action} does not apply to this object.").format(action=name))
             else:
                 result = self.check(target)
                 if result:

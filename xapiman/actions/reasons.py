@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from xapiman.actions.base import YES, Availability
+from xapiman.i18n import translate
 from xapiman.xapi.records.vm import operation_allowed
 from xapiman.xapi.refs import NULL_REF
 
-STATE_WORDS = {"Running": "running", "Halted": "shut down", "Suspended": "suspended",
-               "Paused": "paused"}
+
+def state_word(state: str) -> str:
+    """A VM's power state as it reads after "the VM is"."""
+    words = {"Running": translate("Actions", "running"),
+             "Halted": translate("Actions", "shut down"),
+             "Suspended": translate("Actions", "suspended"),
+             "Paused": translate("Actions", "paused")}
+    return words.get(state, state)
+
 
 # The power states in which xapi allows each operation (xapi_vm_lifecycle); operations not
 # listed are allowed in every state.
@@ -29,10 +37,17 @@ OP_STATES: dict[str, tuple[str, ...]] = {
 }
 # What a running VM's guest must support (its guest tools report the feature).
 _NEEDS_SUSPEND = frozenset({"suspend", "checkpoint", "pool_migrate", "migrate_send"})
-OP_WORDS = {"suspend": "be suspended", "checkpoint": "be checkpointed",
-            "pool_migrate": "move while it runs", "migrate_send": "move while it runs",
-            "clean_shutdown": "be shut down cleanly", "clean_reboot": "be rebooted cleanly",
-            "changing_VCPUs_live": "change its vCPUs while it runs"}
+
+
+def op_words() -> dict[str, str]:
+    """What a running VM's guest must allow, as it reads after "it cannot"."""
+    return {"suspend": translate("Actions", "be suspended"),
+            "checkpoint": translate("Actions", "be checkpointed"),
+            "pool_migrate": translate("Actions", "move while it runs"),
+            "migrate_send": translate("Actions", "move while it runs"),
+            "clean_shutdown": translate("Actions", "be shut down cleanly"),
+            "clean_reboot": translate("Actions", "be rebooted cleanly"),
+            "changing_VCPUs_live": translate("Actions", "change its vCPUs while it runs")}
 
 
 def describe_busy(record: dict) -> str:
@@ -49,36 +64,43 @@ def vm_operation(record: dict | None, op: str, *, on_snapshot: bool = False,
     `cache`, its guest tools), else the server's word.
     """
     if record is None:
-        return Availability(False, "The object no longer exists.")
+        return Availability(False, translate("Actions", "The object no longer exists."))
     if record.get("is_control_domain"):
-        return Availability(False, "Not possible on a control domain.")
+        return Availability(False, translate("Actions", "Not possible on a control domain."))
     if record.get("is_a_snapshot") and not on_snapshot:
-        return Availability(False, "Not possible on a snapshot.")
+        return Availability(False, translate("Actions", "Not possible on a snapshot."))
     if record.get("is_a_template") and not record.get("is_a_snapshot") and not on_template:
-        return Availability(False, "Not possible on a template.")
+        return Availability(False, translate("Actions", "Not possible on a template."))
     if operation_allowed(record, op):
         return YES
     if op in (record.get("blocked_operations") or {}):
-        return Availability(False, "This operation is blocked on this VM.")
+        return Availability(False, translate("Actions", "This operation is blocked on this VM."))
     busy = describe_busy(record)
     if busy:
-        return Availability(False, f"Busy: {busy} in progress.")
+        return Availability(False, translate("Actions", "Busy: {operations} in progress.")
+                            .format(operations=busy))
     state = record.get("power_state", "")
     if state and state not in OP_STATES.get(op, (state,)):
-        return Availability(False, f"Not possible while the VM is {STATE_WORDS.get(state, state)}.")
-    if state == "Running" and op in OP_WORDS:
-        doing = OP_WORDS[op]
+        return Availability(False, translate("Actions", "Not possible while the VM is {state}.")
+                            .format(state=state_word(state)))
+    words = op_words()
+    if state == "Running" and op in words:
+        doing = words[op]
         if cache is not None and guest_tools_missing(record, cache):
-            return Availability(False, f"The VM has no guest tools running, so it cannot "
-                                       f"{doing}; install them in the guest.")
+            return Availability(False, translate(
+                "Actions", "The VM has no guest tools running, so it cannot {doing}; install "
+                "them in the guest.").format(doing=doing))
         if op in _NEEDS_SUSPEND:
-            return Availability(False, f"The VM's guest does not support suspending, so it "
-                                       f"cannot {doing}.")
-        return Availability(False, f"The VM's guest does not allow it to {doing} now.")
+            return Availability(False, translate(
+                "Actions", "The VM's guest does not support suspending, so it cannot "
+                "{doing}.").format(doing=doing))
+        return Availability(False, translate(
+            "Actions", "The VM's guest does not allow it to {doing} now.").format(doing=doing))
     if state:
-        return Availability(False, f"The server does not allow this on the VM now (it is "
-                                   f"{STATE_WORDS.get(state, state)}).")
-    return Availability(False, "The server does not allow this now.")
+        return Availability(False, translate(
+            "Actions", "The server does not allow this on the VM now (it is {state}).").format(
+                state=state_word(state)))
+    return Availability(False, translate("Actions", "The server does not allow this now."))
 
 
 def guest_tools_missing(record: dict, cache) -> bool:
@@ -95,8 +117,10 @@ def with_tools_hint(availability: Availability, record: dict | None, cache,
         return availability
     if guest_tools_missing(record, cache):
         if forced == "vm.force_reboot":
-            return Availability(False, "The VM has no guest tools running, so it cannot be "
-                                       "rebooted cleanly; use Force Reboot.", remedy=forced)
-        return Availability(False, "The VM has no guest tools running, so it cannot be shut "
-                                   "down cleanly; use Force Shut Down.", remedy=forced)
+            return Availability(False, translate(
+                "Actions", "The VM has no guest tools running, so it cannot be rebooted "
+                "cleanly; use Force Reboot."), remedy=forced)
+        return Availability(False, translate(
+            "Actions", "The VM has no guest tools running, so it cannot be shut down cleanly; "
+            "use Force Shut Down."), remedy=forced)
     return availability

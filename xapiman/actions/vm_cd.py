@@ -8,6 +8,7 @@ from xapiman.actions import reasons
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable, picked
 from xapiman.actions.prompts import Choice, Field, Form
+from xapiman.i18n import translate
 from xapiman.xapi.refs import NULL_REF
 
 GiB = 1024**3
@@ -110,16 +111,18 @@ def _drive_availability(target: Target, op: str) -> Availability:
         return Availability(False, f"'{disc_name(target, vbd)}' is in the DVD drive; eject it "
                                    "first.")
     if op == "eject" and vbd.get("empty"):
-        return Availability(False, "The DVD drive is empty.")
+        return Availability(False, translate("Actions", "The DVD drive is empty."))
     if op in vbd.get("allowed_operations", ()):
         return YES
     busy = reasons.describe_busy(vbd) or reasons.describe_busy(record)
     if busy:
-        return Availability(False, f"Busy: {busy} in progress.")
+        return Availability(False, translate("Actions", "Busy: {operations} in progress.")
+                            .format(operations=busy))
     state = record.get("power_state", "")
-    words = reasons.STATE_WORDS.get(state, state)
-    return Availability(False, f"Not possible while the VM is {words}." if state else
-                        "The server does not allow this now.")
+    if not state:
+        return Availability(False, translate("Actions", "The server does not allow this now."))
+    return Availability(False, translate("Actions", "Not possible while the VM is {state}.")
+                        .format(state=reasons.state_word(state)))
 
 
 class InsertCd(Action):

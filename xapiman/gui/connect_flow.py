@@ -170,9 +170,12 @@ class ConnectFlow:
         password = await self._saved_password(profile)
         if password is None:
             answers = await prompter.ask(Form(
-                "Connect", f"Password of {profile.user} on {profile.address}:",
-                (Field("password", "Password", kind="password", required=True),),
-                ok_label="Connect"))
+                translate("Connect", "Connect"),
+                translate("Connect", "Password of {user} on {address}:").format(
+                    user=profile.user, address=profile.address),
+                (Field("password", translate("Connect", "Password"), kind="password",
+                       required=True),),
+                ok_label=translate("Connect", "Connect")))
             if answers is None:
                 return
             password = str(answers["password"])

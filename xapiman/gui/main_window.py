@@ -50,14 +50,16 @@ from xapiman.gui.tree.layout import TreeOptions
 from xapiman.gui.tree.model import KeyRole, ResourceTreeModel
 from xapiman.gui.tree_hint import EmptyViewHint
 from xapiman.gui.window_memory import WindowMemory
-from xapiman.i18n import translate
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 from xapiman.pools.manager import PoolManager
 from xapiman.settings import Settings
 from xapiman.xapi.errors import SessionAuthenticationFailed
 
 CLOSE_WAIT_S = 3.0  # seconds the window waits for the pools' logouts when it closes
-VIEW_NAMES = {layout.INFRASTRUCTURE: "Infrastructure", layout.OBJECTS: "Objects",
-              layout.FOLDERS: "Folders", layout.TAGS: "Tags"}
+VIEW_NAMES = {layout.INFRASTRUCTURE: QT_TRANSLATE_NOOP("Main", "Infrastructure"),
+              layout.OBJECTS: QT_TRANSLATE_NOOP("Main", "Objects"),
+              layout.FOLDERS: QT_TRANSLATE_NOOP("Main", "Folders"),
+              layout.TAGS: QT_TRANSLATE_NOOP("Main", "Tags")}
 
 class MainWindow(QMainWindow):
     """Signals:
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         keyboard.install(self)
         self.memory = WindowMemory(self, self.splitter, self.settings, enabled=remember)
         self._restore_memory()
-        self.status("Ready")
+        self.status(translate("Main", "Ready"))
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -119,12 +121,12 @@ class MainWindow(QMainWindow):
         self.view_box = QComboBox()
         self.view_box.setObjectName("viewSelector")
         for key, label in VIEW_NAMES.items():
-            self.view_box.addItem(label, key)
+            self.view_box.addItem(translate("Main", label), key)
         row.addWidget(self.view_box)
         box.addLayout(row)
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText("Search by name, uuid, tag or IP")
+        self.search.setPlaceholderText(translate("Main", "Search by name, uuid, tag or IP"))
         self.search.setClearButtonEnabled(True)
         box.addWidget(self.search)
         self.tree = QTreeView()
@@ -147,7 +149,7 @@ class MainWindow(QMainWindow):
         box.addWidget(self.banner)
         header = QHBoxLayout()
         self.header_icon = QLabel()
-        self.header_title = QLabel("Select an object")
+        self.header_title = QLabel(translate("Main", "Select an object"))
         self.header_title.setObjectName("objectTitle")
         font = self.header_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -166,7 +168,7 @@ class MainWindow(QMainWindow):
 
     def _build_tasks(self) -> None:
         self.task_panel = TaskPanel(self.tasks)
-        dock = QDockWidget("Tasks", self)
+        dock = QDockWidget(translate("Main", "Tasks"), self)
         dock.setObjectName("tasksDock")
         dock.setWidget(self.task_panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.view_actions = {}
         for key, label in VIEW_NAMES.items():
-            action = QAction(label, self)
+            action = QAction(translate("Main", label), self)
             action.setCheckable(True)
             action.setChecked(key == layout.INFRASTRUCTURE)
             action.triggered.connect(lambda _c=False, k=key: self.set_view(k))
@@ -288,10 +290,11 @@ class MainWindow(QMainWindow):
             self.view_actions[key] = action
         menu.addSeparator()
         self.toggles = {}
-        for attr, label in (("show_templates", "Show Custom &Templates"),
-                            ("show_default_templates", "Show &Default Templates"),
-                            ("show_snapshots", "Show &Snapshots"),
-                            ("show_hidden", "Show &Hidden Objects")):
+        for attr, label in (
+                ("show_templates", translate("Main", "Show Custom &Templates")),
+                ("show_default_templates", translate("Main", "Show &Default Templates")),
+                ("show_snapshots", translate("Main", "Show &Snapshots")),
+                ("show_hidden", translate("Main", "Show &Hidden Objects"))):
             action = QAction(label, self)
             action.setCheckable(True)
             action.setObjectName(f"toggle:{attr}")
@@ -369,10 +372,11 @@ class MainWindow(QMainWindow):
         self.notifications.connection_state(name, change.state.value, change.reason,
                                             change.attempt)
         if change.state.value == "reconnecting":
-            self.status(f"{name}: connection lost, reconnecting (attempt "
-                                         f"{change.attempt})…")
+            self.status(translate("Main", "{name}: connection lost, reconnecting (attempt "
+                                          "{attempt})…").format(name=name,
+                                                                attempt=change.attempt))
         elif change.state.value == "connected":
-            self.status(f"{name}: connected", 5000)
+            self.status(translate("Main", "{name}: connected").format(name=name), 5000)
             self.tree_bars.sync()
         if self._current and self._current[0] == name:
             self._refresh_header()
@@ -528,7 +532,7 @@ class MainWindow(QMainWindow):
             page = page_class(context)
             page.show_object(name, conn.cache, kind, ref)
             self._pages.append(page)
-            self.tabs.addTab(page, page.title)
+            self.tabs.addTab(page, page.shown_title())
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i) == current_title:
                 self.tabs.setCurrentIndex(i)
@@ -536,7 +540,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_header(self) -> None:
         if self._current is None:
-            self.header_title.setText("Select an object")
+            self.header_title.setText(translate("Main", "Select an object"))
             self.header_icon.clear()
             return
         index = self.model.find(self._current[0], self._current[2])
@@ -547,7 +551,9 @@ class MainWindow(QMainWindow):
 
     def show_tab(self, title: str) -> bool:
         for i in range(self.tabs.count()):
-            if self.tabs.tabText(i).casefold() == title.casefold():
+            page = self.tabs.widget(i)
+            names = {self.tabs.tabText(i).casefold(), getattr(page, "title", "").casefold()}
+            if title.casefold() in names:
                 self.tabs.setCurrentIndex(i)
                 return True
         return False
@@ -634,9 +640,10 @@ class MainWindow(QMainWindow):
                 await asyncio.to_thread(entry.handle.cancel)
             elif conn is not None:
                 await asyncio.to_thread(conn.call, "task.cancel", entry.ref)
-            self.status(f"Cancelling {entry.title}…", 5000)
+            self.status(translate("Main", "Cancelling {task}…").format(task=entry.title), 5000)
         except Exception as exc:
-            self.notify(f"{entry.title} could not be cancelled: {exc}", repr(exc))
+            self.notify(translate("Main", "{task} could not be cancelled: {error}").format(
+                task=entry.title, error=exc), repr(exc))
 
     def reveal(self, conn_name: str, result: object, tries: int = 20) -> None:
         """Select what a finished task made (a new VM), once the tree shows it."""

@@ -11,7 +11,9 @@ from PyQt6.QtGui import QAction, QKeySequence
 
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.common import ActionError
+from xapiman.actions.labels import label
 from xapiman.gui.icons import action_icon
+from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError
 
 log = logging.getLogger("xapiman.gui")
@@ -35,7 +37,7 @@ class ActionBinder(QObject):
         self.qactions: dict[str, QAction] = {}
         self._running: set[asyncio.Task] = set()
         for action_id, action in REGISTRY.items():
-            qa = QAction(action.label, window)
+            qa = QAction(label(action), window)
             qa.setObjectName(f"action:{action_id}")
             if action.icon:
                 qa.setIcon(action_icon(action.icon))
@@ -61,11 +63,14 @@ class ActionBinder(QObject):
             action = REGISTRY[action_id]
             if not targets:
                 qa.setEnabled(False)
-                qa.setToolTip(f"{action.label}: select an object first.")
+                qa.setToolTip(translate("Actions", "{action}: select an object first.").format(
+                    action=label(action)))
                 continue
             available = action.can_run(targets)
             qa.setEnabled(bool(available))
-            tip = action.label if available else f"{action.label}: {available.reason}"
+            tip = label(action) if available else translate(
+                "Actions", "{action}: {reason}").format(action=label(action),
+                                                        reason=available.reason)
             if action.shortcut:
                 tip += f" ({action.shortcut})"
             qa.setToolTip(tip)
@@ -82,7 +87,8 @@ class ActionBinder(QObject):
         action = REGISTRY[action_id]
         available = action.can_run(targets)
         if not available:
-            self.problem.emit(f"{action.label}: {available.reason}", "")
+            self.problem.emit(translate("Actions", "{action}: {reason}").format(
+                action=label(action), reason=available.reason), "")
             return None
         task = asyncio.ensure_future(self._run(action_id, targets))
         self._running.add(task)
@@ -96,13 +102,16 @@ class ActionBinder(QObject):
         try:
             await action.run(ctx, targets)
         except ActionError as exc:
-            self.problem.emit(f"{action.label}: {exc}", "")
+            self.problem.emit(translate("Actions", "{action}: {reason}").format(
+                action=label(action), reason=exc), "")
         except XapiClientError as exc:
             code = getattr(exc, "code", "")
             details = " ".join([code, *map(str, getattr(exc, "params", ()))]).strip()
-            self.problem.emit(f"{action.label} failed: {exc}", details)
+            self.problem.emit(translate("Actions", "{action} failed: {error}").format(
+                action=label(action), error=exc), details)
         except Exception as exc:
             log.exception("%s failed", action_id)
-            self.problem.emit(f"{action.label} failed unexpectedly: {exc}", repr(exc))
+            self.problem.emit(translate("Actions", "{action} failed unexpectedly: {error}").format(
+                action=label(action), error=exc), repr(exc))
         finally:
             self.refresh()

@@ -17,11 +17,13 @@ from PyQt6.QtWidgets import (
     QTreeView,
 )
 
-from xapiman.i18n import translate
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 from xapiman.xapi.errors import error_from_description
 from xapiman.xapi.tasks import LOST
 
-COLUMNS = ("Task", "Pool", "Status", "Progress", "Elapsed")
+COLUMNS = (QT_TRANSLATE_NOOP("TaskList", "Task"), QT_TRANSLATE_NOOP("TaskList", "Pool"),
+           QT_TRANSLATE_NOOP("TaskList", "Status"), QT_TRANSLATE_NOOP("TaskList", "Progress"),
+           QT_TRANSLATE_NOOP("TaskList", "Elapsed"))
 PROGRESS = 3
 FINAL = {"success", "failure", "cancelled", LOST}
 
@@ -112,7 +114,7 @@ class TaskListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("TaskList", COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -326,10 +328,10 @@ class TaskPanel(QTreeView):
         self.setObjectName("taskPanel")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        self.cancel_action = QAction("Cancel Task", self)
+        self.cancel_action = QAction(translate("Tasks", "Cancel Task"), self)
         self.cancel_action.setObjectName("action:cancel_task")
         self.cancel_action.triggered.connect(self._cancel_selected)
-        self.clear_action = QAction("Clear Finished Tasks", self)
+        self.clear_action = QAction(translate("Tasks", "Clear Finished Tasks"), self)
         self.clear_action.triggered.connect(model.clear_finished)
         self.addAction(self.cancel_action)
         self.setModel(model)

@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
 )
 
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, TEXT_WIDTH, ok_cancel_buttons, text_label
+from xapiman.i18n import translate
 from xapiman.pools.profiles import DEFAULT_USER, ProfileError, parse_address
 from xapiman.xapi.endpoints import Address
 
@@ -62,17 +63,19 @@ class AddServerDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("add_server_dialog")
-        self.setWindowTitle("Add a server")
+        self.setWindowTitle(translate("AddServer", "Add a server"))
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
-        intro = text_label("Enter the address of a XenServer or XCP-ng host. To manage a "
-                           "pool, use the address of its coordinator (pool master).", "intro")
+        intro = text_label(translate(
+            "AddServer", "Enter the address of a XenServer or XCP-ng host. To manage a pool, "
+            "use the address of its coordinator (pool master)."), "intro")
         intro.setMinimumWidth(TEXT_WIDTH)
         outer.addWidget(intro)
         rows = QFormLayout()
         rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.address_edit = self._line_edit("address_edit", address)
-        self.address_edit.setPlaceholderText("host name, IP address, host:port or https:// URL")
+        self.address_edit.setPlaceholderText(
+            translate("AddServer", "host name, IP address, host:port or https:// URL"))
         self.address_error = text_label("", "address_error")
         _paint_red(self.address_error)
         self.address_error.hide()
@@ -91,13 +94,13 @@ class AddServerDialog(QDialog):
         address_column.addWidget(self.address_edit)
         address_column.addWidget(self.address_error)
         address_cell.setFocusProxy(self.address_edit)  # the label's Alt+S lands in the field
-        rows.addRow("&Server:", address_cell)
-        rows.addRow("&User name:", self.user_edit)
-        rows.addRow("&Password:", self.password_edit)
+        rows.addRow(translate("AddServer", "&Server:"), address_cell)
+        rows.addRow(translate("AddServer", "&User name:"), self.user_edit)
+        rows.addRow(translate("AddServer", "&Password:"), self.password_edit)
         outer.addLayout(rows)
         outer.addLayout(self._options(keyring_available, keyring_reason))
         outer.addStretch(1)
-        self.buttons = ok_cancel_buttons(self, "Connect", danger=False)
+        self.buttons = ok_cancel_buttons(self, translate("AddServer", "Connect"), danger=False)
         outer.addWidget(self.buttons)
         self._check()
         self.address_edit.setFocus()
@@ -135,20 +138,23 @@ class AddServerDialog(QDialog):
     def _options(self, keyring_available: bool, keyring_reason: str) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(4)
-        self.remember_check = QCheckBox("&Remember password", self)
+        self.remember_check = QCheckBox(translate("AddServer", "&Remember password"), self)
         self.remember_check.setObjectName("remember_password_check")
         column.addWidget(self.remember_check)
         if keyring_available:
-            self.remember_check.setToolTip("Keep the password in the system keyring, so that "
-                                           "xapiman can reconnect without asking.")
+            self.remember_check.setToolTip(translate(
+                "AddServer", "Keep the password in the system keyring, so that xapiman can "
+                "reconnect without asking."))
         else:
-            reason = keyring_reason or "No system keyring is available to keep it."
+            reason = keyring_reason or translate("AddServer",
+                                                 "No system keyring is available to keep it.")
             self.remember_check.setEnabled(False)
             self.remember_check.setToolTip(reason)
             note = text_label(reason, "remember_password_reason", muted=True)
             note.setIndent(_indicator_indent(self.remember_check))
             column.addWidget(note)
-        self.plain_http_check = QCheckBox("Connect using plain &HTTP (not encrypted)", self)
+        self.plain_http_check = QCheckBox(translate("AddServer", "Connect using plain &HTTP (not encrypted)"),
+                                          self)
         self.plain_http_check.setObjectName("plain_http_check")
         self.plain_http_check.toggled.connect(self._on_plain_http_toggled)
         column.addSpacing(4)

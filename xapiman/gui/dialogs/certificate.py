@@ -26,6 +26,7 @@ from xapiman.gui.dialogs.confirm import (
     mark_danger,
     text_label,
 )
+from xapiman.i18n import translate
 
 if TYPE_CHECKING:
     from xapiman.xapi.tls import CertificateInfo
@@ -106,11 +107,15 @@ class CertificateDialog(QDialog):
         self.changed = previous_fingerprint is not None
         self.setObjectName("certificate_dialog")
         if self.changed:
-            self.setWindowTitle(f"Certificate of {host} has changed")
-            heading_text = f"Warning: the certificate of {host} has CHANGED"
+            self.setWindowTitle(translate("Certificate", "Certificate of {host} has changed")
+                                .format(host=host))
+            heading_text = translate("Certificate", "Warning: the certificate of {host} has "
+                                                    "CHANGED").format(host=host)
         else:
-            self.setWindowTitle(f"Trust the certificate of {host}?")
-            heading_text = f"The certificate of {host} is not yet trusted"
+            self.setWindowTitle(translate("Certificate", "Trust the certificate of {host}?")
+                                .format(host=host))
+            heading_text = translate("Certificate", "The certificate of {host} is not yet "
+                                                    "trusted").format(host=host)
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
         top = QHBoxLayout()
@@ -153,9 +158,9 @@ class CertificateDialog(QDialog):
         column.addWidget(self.validity_warning)
         if subject == issuer if self_signed is None else self_signed:
             column.addWidget(text_label(SELF_SIGNED_NOTE, "self_signed_note", muted=True))
-        column.addWidget(text_label(
-            "To see the fingerprint on the server, run this in its console:", "check_hint",
-            muted=True))
+        column.addWidget(text_label(translate(
+            "Certificate", "To see the fingerprint on the server, run this in its console:"),
+            "check_hint", muted=True))
         command = text_label(CHECK_COMMAND, "check_command")
         command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         column.addWidget(command)

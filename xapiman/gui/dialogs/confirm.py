@@ -88,7 +88,7 @@ def ok_cancel_buttons(dialog: QDialog, ok_label: str, danger: bool) -> QDialogBu
     assert ok is not None and cancel is not None
     ok.setText(ok_label)
     ok.setObjectName("ok_button")
-    cancel.setText("Cancel")
+    cancel.setText(translate("Dialogs", "Cancel"))
     cancel.setObjectName("cancel_button")
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PyQt6.QtWidgets import QWidget
 
 from xapiman.actions.base import ConnectionLike, Target
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 from xapiman.xapi.cache import ObjectCache
 
 if TYPE_CHECKING:
@@ -17,6 +18,27 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="Record")
 
 PAGES: list[type[TabPage]] = []
+
+# the pages' titles (a page's `title` is its English name, which --tab and settings use),
+# marked for the translation tools; `shown_title` gives the one the tab shows
+TITLES = (
+    QT_TRANSLATE_NOOP("Tabs", "General"),
+    QT_TRANSLATE_NOOP("Tabs", "Summary"),
+    QT_TRANSLATE_NOOP("Tabs", "Memory"),
+    QT_TRANSLATE_NOOP("Tabs", "vCPUs"),
+    QT_TRANSLATE_NOOP("Tabs", "Storage"),
+    QT_TRANSLATE_NOOP("Tabs", "Disks"),
+    QT_TRANSLATE_NOOP("Tabs", "NICs"),
+    QT_TRANSLATE_NOOP("Tabs", "Networking"),
+    QT_TRANSLATE_NOOP("Tabs", "VMs"),
+    QT_TRANSLATE_NOOP("Tabs", "Console"),
+    QT_TRANSLATE_NOOP("Tabs", "Performance"),
+    QT_TRANSLATE_NOOP("Tabs", "Snapshots"),
+    QT_TRANSLATE_NOOP("Tabs", "Dashboard"),
+    QT_TRANSLATE_NOOP("Tabs", "Users"),
+    QT_TRANSLATE_NOOP("Tabs", "Alerts"),
+    QT_TRANSLATE_NOOP("Tabs", "Search"),
+)
 
 
 def page(cls: type[TabPage]) -> type[TabPage]:
@@ -87,6 +109,11 @@ class TabPage(QWidget):
         self.ref = ""
         self.dirty = True
         self.setObjectName(f"tab:{self.title}")
+
+    @classmethod
+    def shown_title(cls) -> str:
+        """The page's title in the user's language."""
+        return translate("Tabs", cls.title)
 
     def show_object(self, conn_name: str, cache: ObjectCache, kind: str, ref: str) -> None:
         self.conn_name, self.cache, self.kind, self.ref = conn_name, cache, kind, ref

@@ -12,6 +12,7 @@ from xapiman.gui.tabs.base import TabPage, page
 from xapiman.gui.tabs.lists import RefList, Row
 from xapiman.gui.tabs.watch import Watch
 from xapiman.gui.tabs.widgets import ActionButtons, PropertyForm, Section, Value
+from xapiman.i18n import translate
 from xapiman.xapi.records import Network, as_bool
 
 GONE = "This object no longer exists."
@@ -57,7 +58,7 @@ class WatchedPage(TabPage):
         """Whether the action can run on `refs` (default: the shown object), and why not."""
         targets = self.context.targets(self.conn_name, refs if refs is not None else [self.ref])
         if not targets:
-            return Availability(False, "Select an object first.")
+            return Availability(False, translate("Tabs", "Select an object first."))
         return REGISTRY[action_id].can_run(targets)
 
     def run_action(self, action_id: str, refs: list[str] | None = None) -> object:

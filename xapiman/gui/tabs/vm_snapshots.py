@@ -13,6 +13,7 @@ from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import GONE, WatchedPage
 from xapiman.gui.tabs.lists import KEY_ROLE, Row, fill_item
 from xapiman.gui.tabs.widgets import ActionButtons
+from xapiman.i18n import translate
 from xapiman.xapi.records import VM, SnapshotNode
 
 NOW = "now"
@@ -48,7 +49,9 @@ class SnapshotsPage(WatchedPage):
         self.tree = QTreeWidget()
         self.tree.setObjectName("snapshotTree")
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Name", "Taken", "Type", "Description"])
+        self.tree.setHeaderLabels([translate("Snapshots", "Name"), translate("Snapshots", "Taken"),
+                                   translate("Snapshots", "Type"),
+                                   translate("Snapshots", "Description")])
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.itemSelectionChanged.connect(self._on_selection)
@@ -75,7 +78,9 @@ class SnapshotsPage(WatchedPage):
         self._walk(roots, "", rows)
         current = vm.get("parent")
         parent = current if current in {row.key for row, _p in rows} else ""
-        now = Row(NOW, ("Now", "", "Current state", f"What '{vm.name}' is now"),
+        now = Row(NOW, (translate("Snapshots", "Now"), "",
+                        translate("Snapshots", "Current state"),
+                        translate("Snapshots", "What '{name}' is now").format(name=vm.name)),
                   icon=icon("vm", vm.power_state), italic=True)
         rows.append((now, parent))
         watch.add_all("vm", (row.key for row, _p in rows if row.key != NOW))

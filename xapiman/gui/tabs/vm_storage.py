@@ -11,6 +11,7 @@ from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import ListPage
 from xapiman.gui.tabs.lists import Row
 from xapiman.gui.tabs.widgets import ActionButtons
+from xapiman.i18n import translate
 from xapiman.xapi.records import VBD, VM, as_int
 
 
@@ -30,7 +31,7 @@ class VmStoragePage(ListPage):
         drive.setFrameShape(QFrame.Shape.StyledPanel)
         row = QHBoxLayout(drive)
         row.setContentsMargins(8, 4, 4, 4)
-        title = QLabel("<b>DVD drive:</b>")
+        title = QLabel("<b>{}</b>".format(translate("Tabs", "DVD drive:")))
         row.addWidget(title)
         self.drive_label = QLabel()
         self.drive_label.setObjectName("dvdContents")
