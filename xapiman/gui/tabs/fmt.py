@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from xapiman.i18n import translate
 from xapiman.xapi import alerts
 from xapiman.xapi.records import as_float, as_int, as_time
 
@@ -11,9 +12,6 @@ KiB = 1024
 MiB = KiB**2
 GiB = KiB**3
 TiB = KiB**4
-
-POWER_WORDS = {"Running": "Running", "Halted": "Shut down", "Suspended": "Suspended",
-               "Paused": "Paused"}
 
 
 def _trim(number: float) -> str:
@@ -49,8 +47,10 @@ def percent(part: float, whole: float) -> str:
 def used_of(used: int, total: int) -> str:
     """"1.2 TiB used of 8 TiB (15%)"."""
     if total <= 0:
-        return f"{size(used)} used" if used else "empty"
-    return f"{size(used)} used of {size(total)} ({percent(used, total)})"
+        return translate("Values", "{used} used").format(used=size(used)) if used else \
+            translate("Values", "empty")
+    return translate("Values", "{used} used of {total} ({percent})").format(
+        used=size(used), total=size(total), percent=percent(used, total))
 
 
 def local_time(value: object) -> str:
@@ -68,11 +68,14 @@ def duration(seconds: float) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     parts = []
-    for amount, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")):
+    for amount, one, many in (
+            (days, translate("Values", "1 day"), translate("Values", "{n} days")),
+            (hours, translate("Values", "1 hour"), translate("Values", "{n} hours")),
+            (minutes, translate("Values", "1 minute"), translate("Values", "{n} minutes"))):
         if amount:
-            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+            parts.append(one if amount == 1 else many.format(n=amount))
     if not parts:
-        return "less than a minute"
+        return translate("Values", "less than a minute")
     return " ".join(parts[:2])
 
 
@@ -93,11 +96,15 @@ def epoch_time(value: object) -> datetime.datetime | None:
 
 
 def yes_no(value: object) -> str:
-    return "Yes" if value else "No"
+    return translate("Values", "Yes") if value else translate("Values", "No")
 
 
 def power(state: str) -> str:
-    return POWER_WORDS.get(state, state or "Unknown")
+    words = {"Running": translate("Values", "Running"),
+             "Halted": translate("Values", "Shut down"),
+             "Suspended": translate("Values", "Suspended"),
+             "Paused": translate("Values", "Paused")}
+    return words.get(state, state or translate("Values", "Unknown"))
 
 
 def priority(value: object) -> str:

@@ -12,12 +12,13 @@ from xapiman.gui.tabs.base import TabPage, page
 from xapiman.gui.tabs.lists import RefList, Row
 from xapiman.gui.tabs.watch import Watch
 from xapiman.gui.tabs.widgets import ActionButtons, PropertyForm, Section, Value
-from xapiman.i18n import translate
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 from xapiman.xapi.records import Network, as_bool
 
 GONE = "This object no longer exists."
-EDIT_BUTTONS = (("object.rename", "Edit name and description…"), ("object.tags", "Edit tags…"),
-                ("object.folder", "Move to folder…"))
+EDIT_BUTTONS = (("object.rename", QT_TRANSLATE_NOOP("Tabs", "Edit name and description…")),
+                ("object.tags", QT_TRANSLATE_NOOP("Tabs", "Edit tags…")),
+                ("object.folder", QT_TRANSLATE_NOOP("Tabs", "Move to folder…")))
 
 
 class WatchedPage(TabPage):

@@ -8,6 +8,7 @@ from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import EDIT_BUTTONS, PropertiesPage, common_rows
 from xapiman.gui.tabs.widgets import Section, Usage
+from xapiman.i18n import translate
 from xapiman.xapi.records import Host
 
 
@@ -70,7 +71,8 @@ class HostGeneralPage(PropertiesPage):
         moment = fmt.epoch_time(value)
         if moment is None:
             return "Unknown"
-        return f"{fmt.since(moment)} (since {fmt.local_time(moment)})"
+        return translate("Values", "{duration} (since {time})").format(
+            duration=fmt.since(moment), time=fmt.local_time(moment))
 
     @staticmethod
     def _version(host: Host) -> list[tuple[str, str | Usage]]:
@@ -96,7 +98,8 @@ class HostGeneralPage(PropertiesPage):
         return [("Count", str(count)),
                 ("Model", first.model_name + (f" ({vendor})" if vendor else "")),
                 ("Speed", f"{first.speed} MHz" if first.speed else "Unknown"),
-                ("Usage", Usage(average, f"{average * 100:.0f}% on average"))]
+                ("Usage", Usage(average, translate("Values", "{percent}% on average").format(
+                    percent=f"{average * 100:.0f}")))]
 
     @staticmethod
     def _memory(host: Host) -> list[tuple[str, str | Usage]]:

@@ -9,10 +9,12 @@ from PyQt6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from xapiman.gui.icons import icon
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
-from xapiman.gui.tabs.general import GONE, PropertiesPage, WatchedPage, common_rows
+from xapiman.gui.tabs.general import EDIT_BUTTONS, GONE, PropertiesPage, WatchedPage, common_rows
 from xapiman.gui.tabs.host_general import host_state, running_vm_count
 from xapiman.gui.tabs.lists import RefList, Row
+from xapiman.gui.tabs.property_names import shown_value
 from xapiman.gui.tabs.widgets import PropertyForm, Section, Usage, section_heading
+from xapiman.i18n import translate
 from xapiman.xapi.records import SR, Host, Pool, as_bool
 
 STATES = ("Running", "Halted", "Suspended", "Paused")
@@ -27,7 +29,7 @@ class PoolGeneralPage(PropertiesPage):
     title = "General"
     kinds = frozenset({"connection"})
     order = 0
-    buttons = (("object.rename", "Edit name and description…"), ("object.tags", "Edit tags…"))
+    buttons = EDIT_BUTTONS[:2]
 
     def sections(self, record: dict) -> list[Section]:
         pool = self.view(Pool, record)
@@ -70,10 +72,13 @@ class PoolSummaryPage(WatchedPage):
         servers = QWidget()
         column = QVBoxLayout(servers)
         column.setContentsMargins(8, 0, 8, 8)
-        for part in section_heading("Servers"):
+        for part in section_heading(translate("Properties", "Servers")):
             column.addWidget(part)
-        self.hosts = RefList("poolHosts", ["Name", "State", "Role", "CPUs", "Memory use",
-                                           "Running VMs", "Address"])
+        self.hosts = RefList("poolHosts", [
+            translate("Properties", "Name"), translate("Properties", "State"),
+            translate("Properties", "Role"), translate("Properties", "CPUs"),
+            translate("Properties", "Memory use"), translate("Properties", "Running VMs"),
+            translate("Properties", "Address")])
         column.addWidget(self.hosts)
         box.addWidget(servers)
         self.totals = PropertyForm()
@@ -181,8 +186,9 @@ class PoolSummaryPage(WatchedPage):
         state = host_state(host)
         icon_state = {"Not reachable": "offline", "Enabled": ""}.get(state, "disabled")
         return Row(host.ref, (
-            host.name, state, "Coordinator" if host.is_coordinator else "Supporter",
-            str(host.cpu_count), fmt.used_of(used, total) if total else "Not reported",
+            host.name, shown_value(state),
+            shown_value("Coordinator" if host.is_coordinator else "Supporter"),
+            str(host.cpu_count), fmt.used_of(used, total) if total else shown_value("Not reported"),
             str(running_vm_count(host)), host.address,
         ), sort=(None, None, None, host.cpu_count, used / total if total else 0.0),
             icon=icon("host", icon_state))

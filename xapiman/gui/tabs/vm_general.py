@@ -8,6 +8,7 @@ from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import EDIT_BUTTONS, PropertiesPage, common_rows
 from xapiman.gui.tabs.widgets import Section
+from xapiman.i18n import translate
 from xapiman.xapi.records import VM, as_bool
 
 RUNNING = ("Running", "Paused")
@@ -22,29 +23,31 @@ def tools_state(vm: VM) -> str:
                 "Not known while the VM is not running")
     version = gm.get("PV_drivers_version") or {}
     number = ".".join(str(version[k]) for k in ("major", "minor", "micro") if k in version)
-    text = f"Installed (version {number})" if number else "Installed"
+    text = translate("Values", "Installed (version {number})").format(number=number) \
+        if number else translate("Values", "Installed")
     if not as_bool(gm.get("PV_drivers_up_to_date", True)):
-        text += ", out of date"
+        text += translate("Values", ", out of date")
     if running and not gm.live:
-        text += "; the agent is not responding"
+        text += translate("Values", "; the agent is not responding")
     if not running:
-        text += ", as reported when the VM last ran"
+        text += translate("Values", ", as reported when the VM last ran")
     return text
 
 
 def memory_text(vm: VM) -> str:
     dyn_min, dyn_max = vm.memory_dynamic_min, vm.memory_dynamic_max
     if vm.power_state in RUNNING and vm.metrics is not None and vm.metrics.memory_actual:
-        return f"{fmt.size(vm.metrics.memory_actual)} in use"
+        return translate("Values", "{size} in use").format(size=fmt.size(vm.metrics.memory_actual))
     if dyn_min and dyn_min != dyn_max:
-        return f"{fmt.size(dyn_min)} to {fmt.size(dyn_max)} (dynamic)"
+        return translate("Values", "{low} to {high} (dynamic)").format(
+            low=fmt.size(dyn_min), high=fmt.size(dyn_max))
     return fmt.size(dyn_max or vm.memory_static_max)
 
 
 def vcpus_text(vm: VM) -> str:
     text = str(vm.vcpus)
     if vm.vcpus_max > vm.vcpus:
-        text += f" (up to {vm.vcpus_max})"
+        text += translate("Values", " (up to {n})").format(n=vm.vcpus_max)
     return text
 
 
@@ -90,7 +93,8 @@ class VmGeneralPage(PropertiesPage):
         if running:
             server = host.name if host is not None else "Unknown"
         else:
-            server = f"None (home server: {home.name})" if home is not None else "None"
+            server = translate("Values", "None (home server: {name})").format(name=home.name) \
+                if home is not None else "None"
         started = vm.metrics.start_time if vm.metrics is not None else None
         uptime = fmt.since(started) if running and started else "Not running"
         os_name = vm.os_name or ("Unknown (no guest tools report)" if running else "Unknown")

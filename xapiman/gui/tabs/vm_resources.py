@@ -6,6 +6,7 @@ from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import PropertiesPage
 from xapiman.gui.tabs.widgets import Section, Usage
+from xapiman.i18n import QT_TRANSLATE_NOOP
 from xapiman.xapi.records import VM, as_int
 
 RUNNING = ("Running", "Paused")
@@ -16,7 +17,7 @@ class MemoryPage(PropertiesPage):
     title = "Memory"
     kinds = frozenset({"vm", "template"})
     order = 10
-    buttons = (("vm.set_memory", "Edit…"),)
+    buttons = (("vm.set_memory", QT_TRANSLATE_NOOP("Tabs", "Edit…")),)
 
     def sections(self, record: dict) -> list[Section]:
         vm = self.view(VM, record)
@@ -51,7 +52,7 @@ class VcpusPage(PropertiesPage):
     title = "vCPUs"
     kinds = frozenset({"vm", "template"})
     order = 15
-    buttons = (("vm.set_vcpus", "Edit…"),)
+    buttons = (("vm.set_vcpus", QT_TRANSLATE_NOOP("Tabs", "Edit…")),)
 
     def sections(self, record: dict) -> list[Section]:
         vm = self.view(VM, record)

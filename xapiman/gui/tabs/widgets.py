@@ -17,6 +17,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui.tabs.property_names import shown_label, shown_value
+from xapiman.i18n import translate
+
 
 @dataclass(frozen=True)
 class Usage:
@@ -147,8 +150,8 @@ class PropertyForm(QWidget):
                 widget = self._values[(title, label)]
                 if isinstance(value, Usage):
                     widget.set_usage(value)  # type: ignore[attr-defined]
-                elif widget.text() != value:  # type: ignore[attr-defined]
-                    widget.setText(value)  # type: ignore[attr-defined]
+                elif widget.text() != shown_value(value):  # type: ignore[attr-defined]
+                    widget.setText(shown_value(value))  # type: ignore[attr-defined]
 
     def _rebuild(self, sections: list[Section]) -> None:
         """One grid for every section, so that all values line up in one column."""
@@ -174,14 +177,15 @@ class PropertyForm(QWidget):
                 if row:
                     grid.setRowMinimumHeight(row, 10)
                     row += 1
-                heading, line = section_heading(title)
+                heading, line = section_heading(shown_label(title))
                 grid.addWidget(heading, row, 0, 1, 2)
                 grid.addWidget(line, row + 1, 0, 1, 2)
                 row += 2
             for label, value in rows:
                 widget = self._value_widget(title, label, value)
                 if label:
-                    name = QLabel(f"{label}:")
+                    name = QLabel(translate("Properties", "{label}:").format(
+                        label=shown_label(label)))
                     name.setObjectName(f"label:{label}")
                     name.setContentsMargins(12, 0, 0, 0)
                     name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -223,7 +227,8 @@ class ActionButtons(QWidget):
         self.buttons: dict[str, QPushButton] = {}
 
     def add(self, key: str, text: str, callback) -> QPushButton:
-        button = QPushButton(text)
+        """A button for action `key`, labelled `text` (a marked name is translated here)."""
+        button = QPushButton(translate("Tabs", text))
         button.setObjectName(f"button:{key}")
         button.clicked.connect(lambda _checked=False: callback())
         self._row.insertWidget(self._row.count() - 1, button)

@@ -2796,6 +2796,340 @@
         <translation>{source}, ligne {line} : les valeurs sont imbriquées sur plus de {depth} niveaux</translation>
     </message>
 </context><context>
+    <name>Properties</name>
+    <message>
+        <source>Servers</source>
+        <translation>Serveurs</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>CPUs</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory use</source>
+        <translation>Mémoire utilisée</translation>
+    </message>
+    <message>
+        <source>Running VMs</source>
+        <translation>VM en marche</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>API version</source>
+        <translation>Version de l'API</translation>
+    </message>
+    <message>
+        <source>Allocated</source>
+        <translation>Alloué</translation>
+    </message>
+    <message>
+        <source>At startup</source>
+        <translation>Au démarrage</translation>
+    </message>
+    <message>
+        <source>Based on</source>
+        <translation>Basé sur</translation>
+    </message>
+    <message>
+        <source>Bridge</source>
+        <translation>Pont</translation>
+    </message>
+    <message>
+        <source>Build</source>
+        <translation>Build</translation>
+    </message>
+    <message>
+        <source>CPU usage</source>
+        <translation>Utilisation CPU</translation>
+    </message>
+    <message>
+        <source>Connected to</source>
+        <translation>Connecté à</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Contenu</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>Coordinateur</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>Actuelle</translation>
+    </message>
+    <message>
+        <source>Custom templates</source>
+        <translation>Modèles personnalisés</translation>
+    </message>
+    <message>
+        <source>Default storage</source>
+        <translation>Stockage par défaut</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Disks</source>
+        <translation>Disques</translation>
+    </message>
+    <message>
+        <source>Dynamic maximum</source>
+        <translation>Maximum dynamique</translation>
+    </message>
+    <message>
+        <source>Dynamic minimum</source>
+        <translation>Minimum dynamique</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Libre</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Général</translation>
+    </message>
+    <message>
+        <source>Guest tools</source>
+        <translation>Outils invités</translation>
+    </message>
+    <message>
+        <source>High availability</source>
+        <translation>Haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>Contient</translation>
+    </message>
+    <message>
+        <source>Hostname</source>
+        <translation>Nom d'hôte</translation>
+    </message>
+    <message>
+        <source>IP addresses</source>
+        <translation>Adresses IP</translation>
+    </message>
+    <message>
+        <source>In use now</source>
+        <translation>Utilisés maintenant</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limites</translation>
+    </message>
+    <message>
+        <source>MTU</source>
+        <translation>MTU</translation>
+    </message>
+    <message>
+        <source>Managed by xapi</source>
+        <translation>Géré par xapi</translation>
+    </message>
+    <message>
+        <source>Maximum</source>
+        <translation>Maximum</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Mémoire</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>Système d'exploitation</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>Pool role</source>
+        <translation>Rôle dans le pool</translation>
+    </message>
+    <message>
+        <source>Power state</source>
+        <translation>État d'alimentation</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Produit</translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>Ressources</translation>
+    </message>
+    <message>
+        <source>SR</source>
+        <translation>SR</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Server interfaces</source>
+        <translation>Interfaces des serveurs</translation>
+    </message>
+    <message>
+        <source>Server overhead</source>
+        <translation>Surcoût du serveur</translation>
+    </message>
+    <message>
+        <source>Server uptime</source>
+        <translation>Durée de fonctionnement du serveur</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>Partagé</translation>
+    </message>
+    <message>
+        <source>Shared storage</source>
+        <translation>Stockage partagé</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>Instantané</translation>
+    </message>
+    <message>
+        <source>Snapshot of</source>
+        <translation>Instantané de</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Vitesse</translation>
+    </message>
+    <message>
+        <source>Static maximum</source>
+        <translation>Maximum statique</translation>
+    </message>
+    <message>
+        <source>Static minimum</source>
+        <translation>Minimum statique</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>Stockage</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Pris le</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Outils</translation>
+    </message>
+    <message>
+        <source>Toolstack uptime</source>
+        <translation>Durée de fonctionnement de la pile d'outils</translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation>Topologie</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>Durée de fonctionnement</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Utilisation</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Utilisation</translation>
+    </message>
+    <message>
+        <source>VIFs</source>
+        <translation>VIF</translation>
+    </message>
+    <message>
+        <source>VM</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>VM interfaces</source>
+        <translation>Interfaces des VM</translation>
+    </message>
+    <message>
+        <source>VMs</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Virtual machines</source>
+        <translation>Machines virtuelles</translation>
+    </message>
+    <message>
+        <source>Xen</source>
+        <translation>Xen</translation>
+    </message>
+    <message>
+        <source>{label}:</source>
+        <translation>{label} :</translation>
+    </message>
+</context><context>
     <name>Roles</name>
     <message>
         <source>Pool Admin</source>
@@ -3162,12 +3496,28 @@
         <translation>Recherche</translation>
     </message>
     <message>
+        <source>Edit name and description…</source>
+        <translation>Modifier le nom et la description…</translation>
+    </message>
+    <message>
+        <source>Edit tags…</source>
+        <translation>Modifier les étiquettes…</translation>
+    </message>
+    <message>
+        <source>Move to folder…</source>
+        <translation>Déplacer vers un dossier…</translation>
+    </message>
+    <message>
         <source>Select an object first.</source>
         <translation>Sélectionnez d'abord un objet.</translation>
     </message>
     <message>
         <source>DVD drive:</source>
         <translation>Lecteur de DVD :</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
     </message>
 </context><context>
     <name>TaskList</name>
@@ -3428,6 +3778,232 @@
     <message>
         <source>Remove</source>
         <translation>Retirer</translation>
+    </message>
+</context><context>
+    <name>Values</name>
+    <message>
+        <source>{duration} (since {time})</source>
+        <translation>{duration} (depuis le {time})</translation>
+    </message>
+    <message>
+        <source>{percent}% on average</source>
+        <translation>{percent} % en moyenne</translation>
+    </message>
+    <message>
+        <source>{used} used</source>
+        <translation>{used} utilisés</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>vide</translation>
+    </message>
+    <message>
+        <source>{used} used of {total} ({percent})</source>
+        <translation>{used} utilisés sur {total} ({percent})</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 jour</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} jours</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 heure</translation>
+    </message>
+    <message>
+        <source>{n} hours</source>
+        <translation>{n} heures</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 minute</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} minutes</translation>
+    </message>
+    <message>
+        <source>less than a minute</source>
+        <translation>moins d'une minute</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>En marche</translation>
+    </message>
+    <message>
+        <source>Shut down</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Suspendue</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>En pause</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Inconnu</translation>
+    </message>
+    <message>
+        <source>A deleted VM</source>
+        <translation>Une VM supprimée</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connecté</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>Coordinateur</translation>
+    </message>
+    <message>
+        <source>Created on install</source>
+        <translation>Créés à l'installation</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Par défaut</translation>
+    </message>
+    <message>
+        <source>Default template</source>
+        <translation>Modèle par défaut</translation>
+    </message>
+    <message>
+        <source>Custom template</source>
+        <translation>Modèle personnalisé</translation>
+    </message>
+    <message>
+        <source>Disks and memory</source>
+        <translation>Disques et mémoire</translation>
+    </message>
+    <message>
+        <source>Disks only</source>
+        <translation>Disques seulement</translation>
+    </message>
+    <message>
+        <source>Empty</source>
+        <translation>Vide</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Installés</translation>
+    </message>
+    <message>
+        <source>Maintenance mode (disabled)</source>
+        <translation>Mode maintenance (désactivé)</translation>
+    </message>
+    <message>
+        <source>No server</source>
+        <translation>Aucun serveur</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <source>None reported</source>
+        <translation>Aucune signalée</translation>
+    </message>
+    <message>
+        <source>Not applicable to a template</source>
+        <translation>Sans objet pour un modèle</translation>
+    </message>
+    <message>
+        <source>Not known while the VM is not running</source>
+        <translation>Inconnu tant que la VM n'est pas en marche</translation>
+    </message>
+    <message>
+        <source>Not installed: no guest agent reports from this VM</source>
+        <translation>Non installés : aucun agent invité ne se signale depuis cette VM</translation>
+    </message>
+    <message>
+        <source>Not plugged</source>
+        <translation>Non branché</translation>
+    </message>
+    <message>
+        <source>Not reachable</source>
+        <translation>Injoignable</translation>
+    </message>
+    <message>
+        <source>Not reported</source>
+        <translation>Non signalé</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Pas en marche</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>Supporter</source>
+        <translation>Membre</translation>
+    </message>
+    <message>
+        <source>Unknown (no guest tools report)</source>
+        <translation>Inconnu (aucun rapport des outils invités)</translation>
+    </message>
+    <message>
+        <source>No shared storage.</source>
+        <translation>Aucun stockage partagé.</translation>
+    </message>
+    <message>
+        <source>This object no longer exists.</source>
+        <translation>Cet objet n'existe plus.</translation>
+    </message>
+    <message>
+        <source>Installed (version {number})</source>
+        <translation>Installés (version {number})</translation>
+    </message>
+    <message>
+        <source>, out of date</source>
+        <translation>, pas à jour</translation>
+    </message>
+    <message>
+        <source>; the agent is not responding</source>
+        <translation> ; l'agent ne répond pas</translation>
+    </message>
+    <message>
+        <source>, as reported when the VM last ran</source>
+        <translation>, d'après la dernière exécution de la VM</translation>
+    </message>
+    <message>
+        <source>{size} in use</source>
+        <translation>{size} utilisés</translation>
+    </message>
+    <message>
+        <source>{low} to {high} (dynamic)</source>
+        <translation>{low} à {high} (dynamique)</translation>
+    </message>
+    <message>
+        <source> (up to {n})</source>
+        <translation> (jusqu'à {n})</translation>
+    </message>
+    <message>
+        <source>None (home server: {name})</source>
+        <translation>Aucun (serveur d'attache : {name})</translation>
     </message>
 </context><context>
     <name>Xva</name>
