@@ -133,6 +133,10 @@ def test_an_address_without_tls_names_the_option(tmp_path) -> None:
     assert cli(None, "profile", "list", env=env).stdout == ""
     added = cli(None, "profile", "add", "lab", "http://10.0.0.1", "--plain-http", env=env)
     assert added.returncode == 0 and added.stdout == "added profile lab (http://10.0.0.1:80)\n"
+    bare = cli(None, "profile", "add", "lab2", "10.0.0.2", "--plain-http", env=env)
+    assert bare.returncode == 0 and bare.stdout == "added profile lab2 (http://10.0.0.2:80)\n"
+    clash = cli(None, "profile", "add", "lab3", "https://10.0.0.3", "--plain-http", env=env)
+    assert clash.returncode == 1 and "leave out --plain-http" in clash.stderr
 
 
 def test_a_password_that_cannot_be_saved_saves_no_profile(tmp_path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.pools.profiles import Profile, ProfileStore, parse_address
 from xapiman.pools.secrets import PasswordStore, SecretStoreError
 from xapiman.scripting.connect import CliError, password_for
 from xapiman.scripting.tree import CommandTree
@@ -50,13 +50,15 @@ def profile_list(args: argparse.Namespace) -> int:
 
 
 def profile_add(args: argparse.Namespace) -> int:
-    scheme = args.address.split("://", 1)[0].lower() if "://" in args.address else ""
+    scheme = parse_address(args.address).scheme  # first: refuses a password in the address
+    if "://" not in args.address:
+        scheme = ""  # a host name or address alone: --plain-http decides
     if scheme == "http" and not args.plain_http:
-        raise CliError(f"{args.address} has no TLS: add --plain-http to connect to it without "
-                       f"TLS, or give an https:// address")
+        raise CliError("the address starts with http:// (no TLS): add --plain-http to connect "
+                       "without TLS, or give an https:// address")
     if scheme == "https" and args.plain_http:
-        raise CliError(f"--plain-http connects without TLS, but {args.address} asks for it: "
-                       f"leave out --plain-http, or give an http:// address")
+        raise CliError("--plain-http connects without TLS, but the address starts with "
+                       "https://: leave out --plain-http, or give an http:// address")
     store, _ = _store(report=False)
     profile = Profile(args.name, args.address, user=args.profile_user,
                       use_tls=not args.plain_http)
