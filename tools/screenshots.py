@@ -4,7 +4,8 @@
 
 Starts a simulated pool on loopback, opens the main window at 1366x768 on Qt's offscreen
 platform, and saves one PNG per page of each kind of object, per menu of the menu bar, per
-context menu and per shell dialog (Options, About, Keyboard Shortcuts, Notifications).
+context menu, per shell dialog (Options, About, Keyboard Shortcuts, Add Server) and per tab of
+the Notifications window (alerts, events, task history).
 """
 
 from __future__ import annotations
@@ -136,6 +137,23 @@ async def shoot(out: Path, only: str) -> int:
             await asyncio.sleep(0.3)
             save_screenshot(dialog, out / f"{name}.png")
             dialog.close()
+        for tab in ("alerts", "events", "tasks"):
+            name = f"window-notifications-{tab}"
+            if not wanted(name):
+                continue
+            view = window.notifications.show(tab)
+            view.resize(1000, 600)
+            await asyncio.sleep(0.4)
+            save_screenshot(view, out / f"{name}.png")
+            view.close()
+        if wanted("dialog-add-server"):
+            from xapiman.gui.dialogs.add_server import AddServerDialog
+
+            add = AddServerDialog(parent=window)
+            add.show()
+            await asyncio.sleep(0.3)
+            save_screenshot(add, out / "dialog-add-server.png")
+            add.close()
         for dialog in QApplication.topLevelWidgets():
             if isinstance(dialog, QDialog):
                 dialog.close()

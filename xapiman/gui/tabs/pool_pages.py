@@ -138,9 +138,11 @@ class PoolSummaryPage(WatchedPage):
         master = pool.master
         states = Counter(host_state(h) for h in hosts)
         if set(states) == {"Enabled"}:
-            detail = "all enabled" if len(hosts) > 1 else "enabled"
+            detail = translate("Values", "all enabled") if len(hosts) > 1 else \
+                translate("Values", "enabled")
         else:
-            detail = ", ".join(f"{n} {s.lower()}" for s, n in sorted(states.items()))
+            detail = ", ".join(translate("Values", "{count} {state}").format(
+                count=n, state=shown_value(s).lower()) for s, n in sorted(states.items()))
         default = pool.default_sr
         return ("Pool", [
             ("Coordinator", f"{master.name} ({master.address})" if master else "Unknown"),
@@ -151,9 +153,11 @@ class PoolSummaryPage(WatchedPage):
     @staticmethod
     def _vm_section(counts: Counter[str]) -> Section:
         total = sum(counts[s] for s in STATES)
-        states = ", ".join(f"{counts[s]} {fmt.power(s).lower()}" for s in STATES if counts[s])
+        states = ", ".join(translate("Values", "{count} {state}").format(
+            count=counts[s], state=fmt.power(s).lower()) for s in STATES if counts[s])
         rows: list[tuple[str, str | Usage]] = [
-            ("VMs", f"{total}: {states}" if total else "None")]
+            ("VMs", translate("Values", "{total}: {states}").format(total=total, states=states)
+             if total else "None")]
         rows += [("Custom templates", str(counts["templates"])),
                  ("Snapshots", str(counts["snapshots"]))]
         return ("Virtual machines", rows)

@@ -419,7 +419,7 @@
     </message>
     <message>
         <source>host name, IP address, host:port or https:// URL</source>
-        <translation>nom d'hôte, adresse IP, hôte:port ou URL https://</translation>
+        <translation>nom, adresse IP, hôte:port ou https://…</translation>
     </message>
     <message>
         <source>&amp;Server:</source>
@@ -3042,6 +3042,10 @@
         <translation>Instantané de</translation>
     </message>
     <message>
+        <source>Snapshots</source>
+        <translation>Instantanés</translation>
+    </message>
+    <message>
         <source>Speed</source>
         <translation>Vitesse</translation>
     </message>
@@ -3100,6 +3104,10 @@
     <message>
         <source>VIFs</source>
         <translation>VIF</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
     </message>
     <message>
         <source>VM</source>
@@ -3267,7 +3275,7 @@
     </message>
     <message>
         <source>Uptime</source>
-        <translation>Durée de fonctionnement</translation>
+        <translation>En marche depuis</translation>
     </message>
     <message>
         <source>Disk size</source>
@@ -3788,6 +3796,22 @@
     <message>
         <source>{percent}% on average</source>
         <translation>{percent} % en moyenne</translation>
+    </message>
+    <message>
+        <source>all enabled</source>
+        <translation>tous actifs</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>{count} {state}</source>
+        <translation>{state} : {count}</translation>
+    </message>
+    <message>
+        <source>{total}: {states}</source>
+        <translation>{total} : {states}</translation>
     </message>
     <message>
         <source>{used} used</source>
