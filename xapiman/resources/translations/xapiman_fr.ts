@@ -740,6 +740,54 @@
         <translation>{count} alertes ignorées</translation>
     </message>
     <message>
+        <source>list the pool's tasks and wait for one to end</source>
+        <translation>lister les tâches du pool et attendre la fin de l'une d'elles</translation>
+    </message>
+    <message>
+        <source>the pool's tasks: those running first, then those that ended, newest first</source>
+        <translation>les tâches du pool : celles en cours d'abord, puis celles terminées, les plus récentes d'abord</translation>
+    </message>
+    <message>
+        <source>wait for a task to end (e.g. one started with --no-wait) and say how it ended</source>
+        <translation>attendre la fin d'une tâche (par exemple lancée avec --no-wait) et dire comment elle s'est terminée</translation>
+    </message>
+    <message>
+        <source>the task's reference (OpaqueRef:..., as --no-wait prints it) or uuid</source>
+        <translation>la référence de la tâche (OpaqueRef:..., telle que --no-wait l'affiche) ou son uuid</translation>
+    </message>
+    <message>
+        <source>No tasks.</source>
+        <translation>Aucune tâche.</translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation>ÉTAT</translation>
+    </message>
+    <message>
+        <source>DONE</source>
+        <translation>FAIT</translation>
+    </message>
+    <message>
+        <source>STARTED</source>
+        <translation>DÉBUT</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NOM</translation>
+    </message>
+    <message>
+        <source>no task with the reference or uuid {text!r} on this pool (it may have ended and been removed)</source>
+        <translation>aucune tâche avec la référence ou l'uuid {text!r} sur ce pool (elle s'est peut-être terminée et a été supprimée)</translation>
+    </message>
+    <message>
+        <source>{title}: made {made}</source>
+        <translation>{title} : créé {made}</translation>
+    </message>
+    <message>
+        <source>{title}: done</source>
+        <translation>{title} : fait</translation>
+    </message>
+    <message>
         <source>no template named or with uuid {text!r}</source>
         <translation>aucun modèle nommé {text!r} ou avec cet uuid</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from xapiman.i18n import translate
 from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import cell, follow, printable
 from xapiman.scripting.tree import CommandTree
@@ -12,14 +13,16 @@ from xapiman.xapi.records.activity import Task
 
 
 def register(tree: CommandTree) -> None:
-    group = tree.group("task", "list the pool's tasks and wait for one to end")
-    listing = tree.verb(group, "list", "the pool's tasks: those running first, then those that "
-                        "ended, newest first", task_list)
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    wait = tree.verb(group, "wait", "wait for a task to end (e.g. one started with --no-wait) "
-                     "and say how it ended", task_wait)
-    wait.add_argument("task", metavar="TASK",
-                      help="the task's reference (OpaqueRef:..., as --no-wait prints it) or uuid")
+    group = tree.group("task", translate("Cli", "list the pool's tasks and wait for one to end"))
+    listing = tree.verb(group, "list", translate(
+        "Cli", "the pool's tasks: those running first, then those that ended, newest first"),
+        task_list)
+    listing.add_argument("--json", action="store_true", help=translate("Cli", "print JSON"))
+    wait = tree.verb(group, "wait", translate(
+        "Cli", "wait for a task to end (e.g. one started with --no-wait) and say how it ended"),
+        task_wait)
+    wait.add_argument("task", metavar="TASK", help=translate(
+        "Cli", "the task's reference (OpaqueRef:..., as --no-wait prints it) or uuid"))
 
 
 def _row(task: Task) -> dict:
@@ -48,9 +51,11 @@ def task_list(opened: Opened, args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     if not rows:
-        print("No tasks.")
+        print(translate("Cli", "No tasks."))
         return 0
-    print(f"{'UUID':<36} {'STATUS':<10} {'DONE':>4}  {'STARTED':<19} {'HOST':<16} NAME")
+    print(f"{cell(translate('Cli', 'UUID'), 36)} {cell(translate('Cli', 'STATUS'), 10)} "
+          f"{translate('Cli', 'DONE'):>4}  {cell(translate('Cli', 'STARTED'), 19)} "
+          f"{cell(translate('Cli', 'HOST'), 16)} {translate('Cli', 'NAME')}")
     for r in rows:
         started = (r["created"] or "")[:19].replace("T", " ")
         print(f"{cell(r['uuid'], 36)} {cell(r['status'], 10)} {r['progress']:>4.0%}  "
@@ -62,8 +67,8 @@ def find_task(cache, text: str) -> Task:
     for task in cache.objects(Task):
         if text in (task.ref, task.uuid):
             return task
-    raise CliError(f"no task with the reference or uuid {text!r} on this pool (it may have "
-                   f"ended and been removed)")
+    raise CliError(translate("Cli", "no task with the reference or uuid {text!r} on this pool "
+                                    "(it may have ended and been removed)").format(text=text))
 
 
 def task_wait(opened: Opened, args: argparse.Namespace) -> int:
@@ -75,7 +80,8 @@ def task_wait(opened: Opened, args: argparse.Namespace) -> int:
     if isinstance(result, str) and result.startswith("OpaqueRef:"):
         made = next((rec.get("uuid") for cls in ("VM", "VDI", "SR", "network")
                      if (rec := conn.cache.record(cls, result))), None)
-        print(f"{printable(title)}: made {made or result}")
+        print(translate("Cli", "{title}: made {made}").format(title=printable(title),
+                                                               made=made or result))
     else:
-        print(f"{printable(title)}: done")
+        print(translate("Cli", "{title}: done").format(title=printable(title)))
     return 0
