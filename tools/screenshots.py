@@ -137,6 +137,18 @@ async def shoot(out: Path, only: str) -> int:
             await asyncio.sleep(0.3)
             save_screenshot(dialog, out / f"{name}.png")
             dialog.close()
+        # a task for the history: start a VM that is shut down
+        halted = next((r for r, v in db.all("VM").items() if not v["is_a_template"]
+                       and not v["is_control_domain"] and v["power_state"] == "Halted"), None)
+        if halted is not None:
+            window.select("Demo pool", halted)
+            await asyncio.sleep(0.3)
+            window.binder.trigger("vm.start")
+            for _ in range(100):
+                if db.get(halted, "VM")["power_state"] == "Running":
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
         for tab in ("alerts", "events", "tasks"):
             name = f"window-notifications-{tab}"
             if not wanted(name):

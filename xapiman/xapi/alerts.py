@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xapiman.i18n import translate
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 from xapiman.xapi.datasources import Unit, format_value
 from xapiman.xapi.records import Message
 
@@ -50,15 +50,16 @@ def title(name: str) -> str:
 
 # performance alarm variables: (what it is, unit of the value, factor to that unit)
 _VARIABLES = {
-    "cpu_usage": ("CPU usage", Unit.FRACTION, 1.0),
-    "network_usage": ("Network usage", Unit.BYTES_PER_S, 1.0),
-    "disk_usage": ("Disk usage", Unit.BYTES_PER_S, 1.0),
-    "memory_free_kib": ("Free memory", Unit.BYTES, 1024.0),
-    "mem_usage": ("Memory usage", Unit.FRACTION, 1.0),
-    "fs_usage": ("File system usage", Unit.FRACTION, 1.0),
-    "log_fs_usage": ("Log file system usage", Unit.FRACTION, 1.0),
-    "sr_physical_utilisation": ("SR usage", Unit.FRACTION, 1.0),
-    "sr_io_throughput_total_per_host": ("SR throughput", Unit.BYTES_PER_S, 1048576.0),
+    "cpu_usage": (QT_TRANSLATE_NOOP("Alerts", "CPU usage"), Unit.FRACTION, 1.0),
+    "network_usage": (QT_TRANSLATE_NOOP("Alerts", "Network usage"), Unit.BYTES_PER_S, 1.0),
+    "disk_usage": (QT_TRANSLATE_NOOP("Alerts", "Disk usage"), Unit.BYTES_PER_S, 1.0),
+    "memory_free_kib": (QT_TRANSLATE_NOOP("Alerts", "Free memory"), Unit.BYTES, 1024.0),
+    "mem_usage": (QT_TRANSLATE_NOOP("Alerts", "Memory usage"), Unit.FRACTION, 1.0),
+    "fs_usage": (QT_TRANSLATE_NOOP("Alerts", "File system usage"), Unit.FRACTION, 1.0),
+    "log_fs_usage": (QT_TRANSLATE_NOOP("Alerts", "Log file system usage"), Unit.FRACTION, 1.0),
+    "sr_physical_utilisation": (QT_TRANSLATE_NOOP("Alerts", "SR usage"), Unit.FRACTION, 1.0),
+    "sr_io_throughput_total_per_host": (QT_TRANSLATE_NOOP("Alerts", "SR throughput"),
+                                        Unit.BYTES_PER_S, 1048576.0),
 }
 
 

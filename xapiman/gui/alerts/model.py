@@ -33,9 +33,9 @@ class AlertsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
                 or not 0 <= section < len(COLUMNS):
             return None
-        t = translate
-        return (t("Alerts", "Priority"), t("Alerts", "Time"), t("Alerts", "Pool"),
-                t("Alerts", "About"), t("Alerts", "Alert"), t("Alerts", "Details"))[section]
+        return (translate("Alerts", "Priority"), translate("Alerts", "Time"),
+                translate("Alerts", "Pool"), translate("Alerts", "About"),
+                translate("Alerts", "Alert"), translate("Alerts", "Details"))[section]
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.alerts) \

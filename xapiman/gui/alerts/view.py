@@ -30,16 +30,18 @@ DISMISS = "alert.dismiss"
 
 
 def time_choices() -> list[tuple[str, float | None]]:
-    t = translate
-    return [(t("Alerts", "Any time"), None), (t("Alerts", "Last hour"), 3600.0),
-            (t("Alerts", "Last 24 hours"), 86400.0), (t("Alerts", "Last 7 days"), 604800.0)]
+    return [(translate("Alerts", "Any time"), None),
+            (translate("Alerts", "Last hour"), 3600.0),
+            (translate("Alerts", "Last 24 hours"), 86400.0),
+            (translate("Alerts", "Last 7 days"), 604800.0)]
 
 
 def priority_choices() -> list[tuple[str, int]]:
-    t = translate
-    return [(t("Alerts", "All priorities"), INFORMATION), (t("Alerts", "Critical"), 1),
-            (t("Alerts", "Major and above"), 2), (t("Alerts", "Warning and above"), 3),
-            (t("Alerts", "Minor and above"), 4)]
+    return [(translate("Alerts", "All priorities"), INFORMATION),
+            (translate("Alerts", "Critical"), 1),
+            (translate("Alerts", "Major and above"), 2),
+            (translate("Alerts", "Warning and above"), 3),
+            (translate("Alerts", "Minor and above"), 4)]
 
 
 class AlertsView(QWidget):

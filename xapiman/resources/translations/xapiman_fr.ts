@@ -484,8 +484,44 @@
         <translation>Alarme de performance</translation>
     </message>
     <message>
+        <source>CPU usage</source>
+        <translation>Utilisation CPU</translation>
+    </message>
+    <message>
+        <source>Network usage</source>
+        <translation>Utilisation réseau</translation>
+    </message>
+    <message>
+        <source>Disk usage</source>
+        <translation>Utilisation disque</translation>
+    </message>
+    <message>
+        <source>Free memory</source>
+        <translation>Mémoire libre</translation>
+    </message>
+    <message>
+        <source>Memory usage</source>
+        <translation>Utilisation mémoire</translation>
+    </message>
+    <message>
+        <source>File system usage</source>
+        <translation>Utilisation du système de fichiers</translation>
+    </message>
+    <message>
+        <source>Log file system usage</source>
+        <translation>Utilisation du système de fichiers des journaux</translation>
+    </message>
+    <message>
+        <source>SR usage</source>
+        <translation>Utilisation du SR</translation>
+    </message>
+    <message>
+        <source>SR throughput</source>
+        <translation>Débit du SR</translation>
+    </message>
+    <message>
         <source>{what} reached {value}</source>
-        <translation>{what} a atteint {value}</translation>
+        <translation>{what} : seuil atteint ({value})</translation>
     </message>
     <message>
         <source>Pool</source>
@@ -502,6 +538,58 @@
     <message>
         <source>{pool}: {priority} alert: {title} ({about})</source>
         <translation>{pool} : alerte {priority} : {title} ({about})</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alerte</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Toute date</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Dernière heure</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Dernières 24 heures</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>Toutes les priorités</translation>
+    </message>
+    <message>
+        <source>Major and above</source>
+        <translation>Majeure et plus</translation>
+    </message>
+    <message>
+        <source>Warning and above</source>
+        <translation>Avertissement et plus</translation>
+    </message>
+    <message>
+        <source>Minor and above</source>
+        <translation>Mineure et plus</translation>
     </message>
     <message>
         <source>Object or text</source>
