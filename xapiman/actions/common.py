@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from xapiman.actions import reasons
 from xapiman.actions.base import Action, ActionContext, Availability, Started, Target
 from xapiman.actions.prompts import Choice
+from xapiman.i18n import translate
 
 
 class ActionError(Exception):
@@ -56,15 +57,18 @@ class VmCall(Action):
         chosen = runnable_or_raise(self, targets)
         question = self.confirm or self.ask_first
         if question:
-            text = question.format(names=names_of(chosen), count=len(chosen))
+            text = translate("Actions", question).format(names=names_of(chosen),
+                                                         count=len(chosen))
+            name = translate("Actions", self.label)
             if not await ctx.prompter.confirm(
-                    self.label, text, ok_label=self.label, danger=self.destructive,
+                    name, text, ok_label=name, danger=self.destructive,
                     remember="" if self.confirm else self.id):
                 return []
         out = []
         for target in chosen:
-            out.append(await ctx.start(f"{self.label} '{target.name()}'", target, self.method,
-                                       target.ref, *self.args))
+            title = translate("Actions", "{action} '{name}'").format(
+                action=translate("Actions", self.label), name=target.name())
+            out.append(await ctx.start(title, target, self.method, target.ref, *self.args))
         return out
 
 

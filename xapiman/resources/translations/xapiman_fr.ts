@@ -136,6 +136,30 @@
         <translation>{action} a échoué de façon inattendue : {error}</translation>
     </message>
     <message>
+        <source>{action} '{name}'</source>
+        <translation>{action} « {name} »</translation>
+    </message>
+    <message>
+        <source>Shut down {names}? Each guest is asked to shut down; what runs in it stops.</source>
+        <translation>Arrêter {names} ? Chaque invité est prié de s'arrêter ; ce qui y tourne s'arrête.</translation>
+    </message>
+    <message>
+        <source>Force shut down {names}? This is like pulling the power plug: anything the guest has not written to disk is lost.</source>
+        <translation>Forcer l'arrêt de {names} ? C'est comme débrancher la prise : tout ce que l'invité n'a pas écrit sur disque est perdu.</translation>
+    </message>
+    <message>
+        <source>Reboot {names}? Each guest is asked to restart; what runs in it stops for a while.</source>
+        <translation>Redémarrer {names} ? Chaque invité est prié de redémarrer ; ce qui y tourne s'arrête un moment.</translation>
+    </message>
+    <message>
+        <source>Force reboot {names}? This is like pressing the reset button: anything the guest has not written to disk is lost.</source>
+        <translation>Forcer le redémarrage de {names} ? C'est comme appuyer sur le bouton de réinitialisation : tout ce que l'invité n'a pas écrit sur disque est perdu.</translation>
+    </message>
+    <message>
+        <source>Suspend {names}? Each VM's memory is written to disk and it stops until it is resumed.</source>
+        <translation>Suspendre {names} ? La mémoire de chaque VM est écrite sur disque et elle s'arrête jusqu'à sa reprise.</translation>
+    </message>
+    <message>
         <source>The object no longer exists.</source>
         <translation>L'objet n'existe plus.</translation>
     </message>
