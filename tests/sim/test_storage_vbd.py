@@ -4,8 +4,8 @@ and eject on running and halted VMs, set_mode, allowed_operations and events."""
 from __future__ import annotations
 
 from tests.sim.test_storage_sr import event_from, failure_of, new_vdi, sr_of_type
+from xapiman.sim.model.values import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 GiB = 1024**3
 
 
@@ -17,7 +17,7 @@ def user_vms(x, state: str) -> list[tuple[str, dict]]:
 
 def running_vm(x, *, tools: bool) -> str:
     for ref, rec in user_vms(x, "Running"):
-        if (rec["guest_metrics"] != NULL) == tools:
+        if (rec["guest_metrics"] != NULL_REF) == tools:
             return ref
     raise AssertionError(f"no running VM with tools={tools}")
 
@@ -42,7 +42,7 @@ def disk_vbd(x, vm: str, vdi: str, userdevice: str = "autodetect", **extra) -> s
 
 
 def empty_cd(x, vm: str, userdevice: str = "autodetect", mode: str = "RO") -> str:
-    return x.VBD.create({"VM": vm, "VDI": NULL, "userdevice": userdevice, "bootable": False,
+    return x.VBD.create({"VM": vm, "VDI": NULL_REF, "userdevice": userdevice, "bootable": False,
                          "mode": mode, "type": "CD", "empty": True, "other_config": {},
                          "qos_algorithm_type": "", "qos_algorithm_params": {}})
 
@@ -69,13 +69,13 @@ def test_create_refusals(session):
     vm = halted_vm(x)
     vdi = new_vdi(x, sr_of_type(x, "nfs"))
     assert failure_of(empty_cd, x, vm, mode="RW") == ["VBD_CDS_MUST_BE_READONLY"]
-    assert failure_of(disk_vbd, x, vm, NULL, empty=True) == [
+    assert failure_of(disk_vbd, x, vm, NULL_REF, empty=True) == [
         "VBD_NOT_REMOVABLE_MEDIA", "in constructor"]
     assert failure_of(disk_vbd, x, vm, vdi, "0") == ["DEVICE_ALREADY_EXISTS", "0"]
     assert failure_of(disk_vbd, x, vm, vdi, "xvda") == ["DEVICE_ALREADY_EXISTS", "xvda"]
     assert failure_of(disk_vbd, x, vm, vdi, "bogus") == ["INVALID_DEVICE", "bogus"]
     assert failure_of(disk_vbd, x, vm, an_iso(x)) == ["VDI_READONLY", an_iso(x)]
-    assert failure_of(disk_vbd, x, NULL, vdi) == ["HANDLE_INVALID", "VM", NULL]
+    assert failure_of(disk_vbd, x, NULL_REF, vdi) == ["HANDLE_INVALID", "VM", NULL_REF]
     assert failure_of(x.VBD.create, {"VM": vm})[0] == "INTERNAL_ERROR"
     assert failure_of(x.VBD.plug, vm) == ["HANDLE_INVALID", "VBD", vm]
 
@@ -168,7 +168,7 @@ def test_insert_and_eject_on_a_running_vm(session):
     assert failure_of(x.VBD.insert, cd, iso) == ["VBD_NOT_EMPTY", cd]
     x.VBD.eject(cd)
     rec = x.VBD.get_record(cd)
-    assert (rec["VDI"], rec["empty"]) == (NULL, True)
+    assert (rec["VDI"], rec["empty"]) == (NULL_REF, True)
     assert cd not in x.VDI.get_VBDs(iso)
 
 
@@ -209,7 +209,7 @@ def test_forgetting_an_inserted_iso_empties_the_drive(session):
     iso = new_vdi(x, x.SR.get_by_name_label("ISO library")[0], 1024**2, name="seed.iso")
     x.VBD.insert(cd, iso)
     x.VDI.forget(iso)
-    assert (x.VBD.get_VDI(cd), x.VBD.get_empty(cd)) == (NULL, True)
+    assert (x.VBD.get_VDI(cd), x.VBD.get_empty(cd)) == (NULL_REF, True)
 
 
 # -- fields ------------------------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from xapiman.actions.common import ActionError
 from xapiman.actions.vm_cd import cd_drive, iso_choices
 from xapiman.sim.testing import running_pool
 from xapiman.xapi.connection import Connection
-
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 
 class NoQuestions:
@@ -115,7 +114,7 @@ def test_insert_then_eject(pool) -> None:
     wait_for(lambda: not (cd_drive(target) or ("", {}))[1].get("empty", True))
     started = asyncio.run(REGISTRY["vm.cd_eject"].run(ActionContext(NoQuestions()), [target]))
     started[0].handle.wait(10)
-    assert cd_of(db, vm)["empty"] and cd_of(db, vm)["VDI"] == NULL
+    assert cd_of(db, vm)["empty"] and cd_of(db, vm)["VDI"] == NULL_REF
 
 
 def test_insert_refuses_an_unknown_image(pool) -> None:
