@@ -2,9 +2,11 @@
 
 The wizard runs `vm_plan.review` (every check, and where each VM of the batch goes) after each
 pause in typing, on the GUI thread. It must stay well under the GUI's stall target (100 ms) for
-a batch of many VMs. Printed side by side: the review for 1, 50 and 500 VMs, and the placement
-of the batch done the straightforward way (ranking every host for each VM in turn) against
-`placement.spread` (which rates again only the host that took the last VM).
+a batch of many VMs, both while the user types (the pool unchanged: the hosts' memory sums are
+reused) and right after the pool changed (they are worked out again). Printed side by side:
+the review for 1, 50 and 500 VMs in both cases, and the placement of the batch done the
+straightforward way (ranking every host for each VM in turn) against `placement.spread` (which
+rates again only the host that took the last VM).
 
     .venv/bin/python bench/new_vm_review.py [--hosts 64] [--vms 5000] [--repeat 5]
 """
@@ -35,9 +37,13 @@ def loaded_cache(hosts: int, vms: int) -> ObjectCache:
     return cache
 
 
-def best_ms(fn, repeat: int) -> float:
+def best_ms(fn, repeat: int, before=None) -> float:
+    """The median time of `fn` (the best when run fewer than 3 times), `before()` untimed
+    ahead of each run."""
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
@@ -68,13 +74,22 @@ def main() -> int:
     plan = NewVmPlan.for_template(cache, template, name="web-{n}")
     print(f"pool: {args.hosts} hosts, {args.vms} VMs")
     missed = False
+    vm = next(r for r, v in cache.records("VM").items() if not v.get("is_a_template"))
+
+    def pool_changed() -> None:  # a new state of the cache, as after any event batch
+        record = dict(cache.record("VM", vm) or {})
+        record["name_description"] = f"changed {time.perf_counter()}"
+        cache.apply([{"class": "vm", "operation": "mod", "ref": vm, "snapshot": record}])
+
     for count in (1, 50, 500):
         plan.count = count
-        ms = best_ms(lambda: review(cache, plan), args.repeat)
-        verdict = "ok" if ms <= TARGET_MS else "MISSED"
-        missed |= ms > TARGET_MS
-        print(f"review of a plan for {count:>3} VMs: {ms:7.1f} ms  (target <= {TARGET_MS:.0f} ms)"
-              f"  {verdict}")
+        typing = best_ms(lambda: review(cache, plan), args.repeat)
+        changed = best_ms(lambda: review(cache, plan), args.repeat, before=pool_changed)
+        worst = max(typing, changed)
+        verdict = "ok" if worst <= TARGET_MS else "MISSED"
+        missed |= worst > TARGET_MS
+        print(f"review of a plan for {count:>3} VMs: typing {typing:6.1f} ms, after a pool change"
+              f" {changed:6.1f} ms  (target <= {TARGET_MS:.0f} ms)  {verdict}")
     needs = plan.needs(cache)
     plan.count = 500
     fast = best_ms(lambda: placement.spread(cache, needs, 500), args.repeat)

@@ -51,10 +51,13 @@ def need_and_free(need: int, free: int) -> tuple[str, str]:
 # -- what the cache says about memory, CPUs, storage and networks ----------------------------
 
 
-def vm_memory(record: dict, cache) -> int:
+def vm_memory(record: dict, cache, metrics_table: Mapping[str, dict] | None = None) -> int:
     """Memory a VM uses or needs on a host (bytes): what it has now when it runs, else its
-    static maximum; plus its overhead."""
-    metrics = cache.record("VM_metrics", record.get("metrics", NULL_REF)) or {}
+    static maximum; plus its overhead. (`metrics_table`: the cache's VM_metrics records, when
+    the caller reads many VMs.)"""
+    ref = record.get("metrics", NULL_REF)
+    metrics = (metrics_table.get(ref) if metrics_table is not None
+               else cache.record("VM_metrics", ref)) or {}
     actual = as_int(metrics.get("memory_actual"))
     overhead = as_int(record.get("memory_overhead"))
     if record.get("power_state") in ("Running", "Paused") and actual:
@@ -70,13 +73,7 @@ def host_memory_total(host_ref: str, cache) -> int:
 
 def host_free_memory(host_ref: str, cache) -> int:
     """Estimated free memory of a host: total less its overhead and its resident VMs."""
-    host = cache.record("host", host_ref) or {}
-    used = as_int(host.get("memory_overhead"))
-    for vm_ref in host.get("resident_VMs", ()):
-        vm = cache.record("VM", vm_ref)
-        if vm is not None:
-            used += vm_memory(vm, cache)
-    return host_memory_total(host_ref, cache) - used
+    return HostFacts.of(host_ref, cache).free
 
 
 def host_live(host_ref: str, cache) -> bool:
@@ -89,15 +86,6 @@ def host_cpus(host: dict) -> int:
     """The host's CPU count (cpu_info, else its host_CPU records); 0 when unknown."""
     count = as_int((host.get("cpu_info") or {}).get("cpu_count"))
     return count or len(host.get("host_CPUs", ()))
-
-
-def host_vcpus_committed(host: dict, cache) -> int:
-    """vCPUs of the VMs resident on the host (its control domain too)."""
-    total = 0
-    for vm_ref in host.get("resident_VMs", ()):
-        vm = cache.record("VM", vm_ref) or {}
-        total += as_int(vm.get("VCPUs_at_startup") or vm.get("VCPUs_max"))
-    return total
 
 
 def vm_srs(vm_record: dict, cache) -> set[str]:
@@ -240,8 +228,18 @@ class HostFacts:
 
     @classmethod
     def of(cls, host_ref: str, cache) -> HostFacts:
+        """Its memory total less its own overhead and what its resident VMs (the control
+        domain too) use; the vCPUs those VMs start with."""
         host = cache.record("host", host_ref) or {}
-        return cls(host_free_memory(host_ref, cache), host_vcpus_committed(host, cache))
+        vms, metrics = cache.records("VM"), cache.records("VM_metrics")
+        used = as_int(host.get("memory_overhead"))
+        committed = 0
+        for vm_ref in host.get("resident_VMs", ()):
+            vm = vms.get(vm_ref)
+            if vm is not None:
+                used += vm_memory(vm, cache, metrics)
+                committed += as_int(vm.get("VCPUs_at_startup") or vm.get("VCPUs_max"))
+        return cls(host_memory_total(host_ref, cache) - used, committed)
 
     def taking(self, needs: VmNeeds) -> HostFacts:
         return HostFacts(self.free - needs.memory, self.committed + needs.vcpus)
@@ -288,6 +286,23 @@ class Obstacles:
                     "Placement", "The server is not connected to the network '{network}'.")
                     .format(network=net_name)))
         return cls(tuple(first), tuple(then), cpus, host_memory_total(host_ref, cache))
+
+
+_FACTS_MEMO: list[tuple[object, dict[str, HostFacts]]] = []  # (cache state, facts), the last one
+
+
+def pool_facts(cache) -> dict[str, HostFacts]:
+    """Every host's `HostFacts`, worked out once per state of the cache (summing the memory
+    of every resident VM is the costly part of a ranking; the wizard ranks at each keystroke
+    while the pool barely changes). A copy: callers may change it."""
+    state = cache.snapshot() if hasattr(cache, "snapshot") else None
+    memo = _FACTS_MEMO[0] if _FACTS_MEMO else None
+    if state is not None and memo is not None and memo[0] is state:
+        return dict(memo[1])
+    facts = {ref: HostFacts.of(ref, cache) for ref in cache.records("host")}
+    if state is not None:
+        _FACTS_MEMO[:] = [(state, facts)]
+    return dict(facts)
 
 
 def rate_host(host_ref: str, cache, needs: VmNeeds, *, load: float | None = None,
@@ -348,7 +363,7 @@ def rank_hosts(cache, needs: VmNeeds, *, load: Mapping[str, float] | None = None
         obstacles: each host's `Obstacles` for these needs, when already known.
     """
     load = load or {}
-    facts = facts or {}
+    facts = facts or pool_facts(cache)
     obstacles = obstacles or {}
     refs = list(cache.records("host")) if hosts is None else list(hosts)
     rated = [rate_host(ref, cache, needs, load=load.get(ref), facts=facts.get(ref),
@@ -371,7 +386,7 @@ def spread(cache, needs: VmNeeds, count: int, *,
     """Homes for `count` identical new VMs: each goes to the best host once the memory of the
     earlier ones is taken into account (None where no host can take one more)."""
     load = load or {}
-    facts = {ref: HostFacts.of(ref, cache) for ref in cache.records("host")}
+    facts = pool_facts(cache)
     obstacles = {ref: Obstacles.of(ref, cache, needs, False) for ref in facts}
 
     def rate(ref: str) -> HostRating:

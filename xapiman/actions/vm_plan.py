@@ -477,7 +477,7 @@ def homes(cache, plan: NewVmPlan, *,
     if plan.host == NULL_REF:
         return placement.spread(cache, needs, plan.count, load=load)
     out: list[HostRating | None] = []
-    facts = placement.HostFacts.of(plan.host, cache)
+    facts = placement.pool_facts(cache)[plan.host]
     obstacles = placement.Obstacles.of(plan.host, cache, needs, False)
     for _ in range(plan.count):
         out.append(placement.rate_host(plan.host, cache, needs, facts=facts,
