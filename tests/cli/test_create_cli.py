@@ -100,6 +100,32 @@ def test_vm_new_makes_what_the_options_say(pool):
     assert vifs[1] == ("1", "Pool-wide network associated with eth1", "02:11:22:33:44:55")
 
 
+@pytest.mark.parametrize("media", [("--install-url", "http://deb.debian.org/debian/"),
+                                   ("--pxe",), ("--dvd", "xcp-host-03")])
+def test_vm_new_sets_the_boot_media_and_places_the_vm(pool, media):
+    db = pool.db
+    name = "cli" + media[0]
+    result = cli(pool, "vm", "new", "--template", "Debian Bookworm 12", "--name", name,
+                 "--memory", "1.5GiB", "--cpus", "2", "--auto-place", "--start", *media)
+    assert result.returncode == 0, result.stderr
+    vm = db.get(db.by_uuid("VM", result.stdout.strip()), "VM")
+    assert vm["name_label"] == name and vm["power_state"] == "Running"
+    assert (vm["memory_static_max"], vm["memory_dynamic_max"], vm["memory_dynamic_min"]) \
+        == (3 * GiB // 2,) * 3
+    assert (vm["VCPUs_max"], vm["VCPUs_at_startup"]) == (2, 2)
+    cds = [db.get(b, "VBD") for b in vm["VBDs"] if db.get(b, "VBD")["type"] == "CD"]
+    if media[0] == "--install-url":
+        assert vm["other_config"]["install-repository"] == media[1]
+        assert [cd["empty"] for cd in cds] == [True]
+    elif media[0] == "--pxe":
+        assert vm["HVM_boot_params"]["order"].startswith("n")
+    else:  # a host's drive: the VM runs on that host
+        [cd] = cds
+        drive = db.get(cd["VDI"], "VDI")
+        assert db.get(drive["SR"], "SR")["name_label"] == "DVD drives"
+        assert db.get(vm["resident_on"], "host")["name_label"] == "xcp-host-03"
+
+
 def test_vm_new_count_places_each_and_reports(pool):
     # The hosts' CPU load moves from one measurement to the next (the simulator's loads are
     # waves with noise), so a dry run and the real one can rank hosts apart when it counts:

@@ -116,6 +116,26 @@ def test_export_then_import_reproduces_the_vm(env, tmp_path) -> None:
     assert imported.handle.reveal and "Imported" in imported.handle.detail
 
 
+def test_a_suspended_vm_exports_and_stays_suspended(env, tmp_path) -> None:
+    p, conn = env
+    db = p.db
+    vm = halted_vm(db)
+    conn.call("VM.start", vm, False, False)
+    conn.call("VM.suspend", vm)
+    try:
+        wait_until(lambda: conn.cache.record("VM", vm)["power_state"] == "Suspended")
+        target = tmp_path / "suspended.xva"
+        [started] = export(conn, vm, target)
+        assert started.handle.wait(60) == str(target)
+        assert db.get(vm, "VM")["power_state"] == "Suspended"
+        [copy] = import_(conn, target, named(db, "SR", "NFS virtual disk storage"))[0] \
+            .handle.wait(60)
+        assert shape(db, copy) == shape(db, vm)
+    finally:
+        conn.call("VM.hard_shutdown", vm)
+    wait_until(lambda: not db.get(vm, "VM")["current_operations"])
+
+
 def test_a_compressed_export_imports_too(env, tmp_path) -> None:
     p, conn = env
     vm = halted_vm(p.db)

@@ -4,7 +4,7 @@ wizard page is saved as a screenshot (artifacts/new-vm-*.png)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import QDialogButtonBox, QWizard
 
 from tests.gui.fixtures import app_fixture, click, loop_fixture, wait_dialog  # noqa: F401
 from xapiman.gui.dialogs.xva import ExportDialog, ImportDialog
+from xapiman.gui.screenshot import save_screenshot
 from xapiman.gui.wizards.new_vm import NewVmWizard
 from xapiman.sim.testing import RunningPool, running_pool
 
@@ -31,7 +32,7 @@ def named(db, cls: str, name: str) -> str:
 
 
 def shoot(widget, artifacts_dir, name: str) -> None:
-    assert widget.grab().save(str(artifacts_dir / f"{name}.png"))
+    save_screenshot(widget, artifacts_dir / f"{name}.png")  # laid out first, then grabbed
 
 
 def next_page(qtbot, wizard: QWizard) -> None:
@@ -257,3 +258,159 @@ def test_export_and_import_dialogs(app, pool, tmp_path, artifacts_dir) -> None:
     [new_vm] = set(db.all("VM")) - before
     assert db.get(new_vm, "VM")["affinity"] == named(db, "host", "xcp-host-03")
     qtbot.waitUntil(lambda: [k[2] for k in app.selected_keys()] == [new_vm], timeout=10_000)
+
+
+@pytest.fixture
+def hosts_set_apart(pool) -> Iterator[Callable[[str, str], None]]:
+    """`set_apart(name, how)`: the host named is short of memory ("memory") or in maintenance
+    mode ("maintenance") until the test ends."""
+    db = pool.db
+    undo: list[Callable[[], None]] = []
+
+    def set_apart(name: str, how: str) -> None:
+        host = named(db, "host", name)
+        if how == "memory":
+            metrics = db.get(host, "host")["metrics"]
+            total = db.get(metrics, "host_metrics")["memory_total"]
+            db.update(metrics, memory_total=6 * GiB)
+            undo.append(lambda: db.update(metrics, memory_total=total))
+        else:
+            db.update(host, enabled=False)
+            undo.append(lambda: db.update(host, enabled=True))
+
+    try:
+        yield set_apart
+    finally:
+        for step in reversed(undo):
+            step()
+
+
+SHORT = "Not enough free memory: the VM needs 2.0 GiB"
+MAINTENANCE = "The server is in maintenance mode."
+NO_DVD = "The server cannot reach the storage 'DVD drives (xcp-host-03)'."
+
+
+@pytest.mark.parametrize(("kind", "apart", "home", "why_not"), [
+    ("url", {"xcp-host-01": "memory", "xcp-host-03": "maintenance"}, "xcp-host-02",
+     {"xcp-host-01": SHORT, "xcp-host-03": MAINTENANCE}),
+    ("pxe", {"xcp-host-01": "maintenance", "xcp-host-02": "memory"}, "xcp-host-03",
+     {"xcp-host-01": MAINTENANCE, "xcp-host-02": SHORT}),
+    ("dvd", {}, "xcp-host-03", {"xcp-host-01": NO_DVD, "xcp-host-02": NO_DVD}),
+])
+def test_the_wizard_places_automatically_and_sets_the_boot_media(
+        app, pool, artifacts_dir, hosts_set_apart, kind, apart, home, why_not) -> None:
+    """Made from a shared SR (no home server chosen) on a pool whose hosts differ in free
+    memory, state and the storage they reach: a network install, a network boot or a host's
+    DVD drive; the template's disk swapped for a new one, the interface moved to another
+    network. The home page says which host can take the VM and why the others cannot, and the
+    VM starts there."""
+    qtbot, db = app.qtbot, pool.db
+    for name, how in apart.items():
+        hosts_set_apart(name, how)
+    app.connect(pool)
+    app.select(named(db, "SR", "NFS virtual disk storage"))  # no host: no home server
+    app.wait_enabled("vm.new")
+    app.action("vm.new").trigger()
+    wizard = wait_dialog(qtbot, NewVmWizard)
+    assert isinstance(wizard, NewVmWizard)
+    wizard.resize(860, 640)
+    assert wizard.pages["template"].select(named(db, "VM", "Debian Bookworm 12"))
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.clear()
+    qtbot.keyClicks(page.name, f"via-{kind}")
+    wizard.review_now()
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_install"
+    page.radios[kind].setChecked(True)
+    url = "http://deb.debian.org/debian/"
+    if kind == "url":
+        qtbot.keyClicks(page.url, "gopher://mirror")
+        wizard.review_now()
+        assert not page.isComplete()
+        assert "http://, https://, ftp:// or nfs://" in page.problems.text()
+        page.url.clear()
+        qtbot.keyClicks(page.url, url)
+        shoot(wizard, artifacts_dir, "new-vm-3-install-url")
+    drive = ""
+    if kind == "dvd":
+        page.dvd.setCurrentIndex(page.dvd.findText("xcp-host-03", Qt.MatchFlag.MatchContains))
+        drive = page.dvd.currentData()
+    wizard.review_now()
+    assert page.isComplete()
+    next_page(qtbot, wizard)
+    # home server: automatic, the one host that can take the VM named with why, the others
+    # with why not
+    page = wizard.currentPage()
+    assert page.auto.isChecked() and not page.hosts.selectedItems()
+    rows = {r.text(0): r for r in (page.hosts.topLevelItem(i)
+                                   for i in range(page.hosts.topLevelItemCount()))}
+    assert page.hosts.topLevelItem(0).text(0) == home
+    assert rows[home].text(1) == "Recommended"
+    text = page.recommendation.text()
+    assert text.startswith(f"Recommended now: {home} — ") and "Recommended:" not in text
+    assert "of memory left after this VM" in text
+    for name, why in why_not.items():
+        assert rows[name].text(1) == "Not suitable"
+        assert rows[name].text(5).startswith(why)
+    # the column is narrow: below the list, every reason in full
+    assert page.host_detail.text().splitlines() == [
+        f"{name}: {rows[name].text(5)}" for name in sorted(why_not)]
+    shoot(wizard, artifacts_dir, f"new-vm-4-home-server-{kind}")
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.vcpus.setValue(2)
+    page.memory.setValue(2.5)
+    wizard.review_now()
+    next_page(qtbot, wizard)
+    # storage: the template's disk removed, a new one added
+    page = wizard.currentPage()
+    assert page.table.rowCount() == 1
+    page.table.selectRow(0)
+    click(qtbot, page.remove)
+    assert page.table.rowCount() == 0 and wizard.plan.disks == []
+    click(qtbot, page.add)
+    page.table.cellWidget(0, 1).setValue(8.0)
+    assert page.table.item(0, 0).text() == "Disk 1 (new)"
+    wizard.review_now()
+    assert page.isComplete()
+    next_page(qtbot, wizard)
+    # networking: the template's interface goes, one on eth1 comes
+    page = wizard.currentPage()
+    click(qtbot, page.remove)
+    assert page.table.rowCount() == 0
+    click(qtbot, page.add)
+    eth1 = named(db, "network", "Pool-wide network associated with eth1")
+    net = page.table.cellWidget(0, 1)
+    net.setCurrentIndex(net.findData(eth1))
+    wizard.review_now()
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_summary"
+    page.start.setChecked(True)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    entry = app.wait_task(f"New VM 'via-{kind}'", timeout=30_000)
+    assert f"Created and started 'via-{kind}' on {home}" in app.task_row_text(entry)
+    vm = named(db, "VM", f"via-{kind}")
+    rec = db.get(vm, "VM")
+    assert rec["power_state"] == "Running"
+    assert db.get(rec["resident_on"], "host")["name_label"] == home
+    assert (rec["memory_static_min"], rec["memory_dynamic_min"], rec["memory_dynamic_max"],
+            rec["memory_static_max"]) == (512 * 1024**2, 2.5 * GiB, 2.5 * GiB, 2.5 * GiB)
+    assert (rec["VCPUs_max"], rec["VCPUs_at_startup"]) == (2, 2)
+    vbds = [db.get(b, "VBD") for b in rec["VBDs"]]
+    disks = [(db.get(v["VDI"], "VDI")["virtual_size"],
+              db.get(db.get(v["VDI"], "VDI")["SR"], "SR")["name_label"])
+             for v in vbds if v["type"] == "Disk"]
+    assert disks == [(8 * GiB, "NFS virtual disk storage")]
+    cds = [v for v in vbds if v["type"] == "CD"]
+    vifs = [(db.get(v, "VIF")["device"], db.get(v, "VIF")["network"]) for v in rec["VIFs"]]
+    assert vifs == [("0", eth1)]
+    if kind == "url":
+        assert rec["other_config"]["install-repository"] == url
+        assert [cd["empty"] for cd in cds] == [True]
+    elif kind == "pxe":
+        assert rec["HVM_boot_params"]["order"].startswith("n")
+    else:
+        assert [cd["VDI"] for cd in cds] == [drive]

@@ -374,17 +374,22 @@ class HomePage(PlanPage):
         if best is None:
             self.recommendation.setText(translate("NewVm", "No server can run the VM now."))
         else:
-            self.recommendation.setText(translate("NewVm", "Recommended now: {host} — {why}")
-                                        .format(host=best.name, why=best.explanation()))
+            self.recommendation.setText(translate("NewVm", "Recommended now: {host} — {why}.")
+                                        .format(host=best.name, why="; ".join(best.notes)))
 
     def reviewed(self, result: Review) -> None:
         if self.isVisible():
             self._rank()
 
     def _show_host(self, item: QTreeWidgetItem | None, _previous=None) -> None:
-        """The whole verdict of the server under the cursor, below the list."""
-        self.host_detail.setText(
-            f"{item.text(0)}: {item.toolTip(0)}" if item is not None else "")
+        """The whole verdict of the server under the cursor below the list; with none, why
+        each server that cannot take the VM cannot (the list's column is too narrow for it)."""
+        if item is not None:
+            shown = [item]
+        else:
+            rows = (self.hosts.topLevelItem(i) for i in range(self.hosts.topLevelItemCount()))
+            shown = [row for row in rows if row is not None and row.text(5)]
+        self.host_detail.setText("\n".join(f"{row.text(0)}: {row.toolTip(0)}" for row in shown))
 
     def _host_picked(self) -> None:
         if self._loading:
