@@ -59,6 +59,12 @@ def one_host_in_maintenance(pool) -> Iterator[str]:
         pool.db.update(host, enabled=True)
 
 
+def summary_texts(page) -> list[str]:
+    items = (page.rows.itemAt(i) for i in range(page.rows.count()))
+    return [item.widget().text() for item in items
+            if item is not None and item.widget() is not None]
+
+
 def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir,
                                             one_host_in_maintenance) -> None:
     qtbot, db = app.qtbot, pool.db
@@ -67,6 +73,9 @@ def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir,
     # template: searchable, with its recommendations
     page = wizard.currentPage()
     assert page.objectName() == "page_template"
+    groups = [page.list.topLevelItem(i).text(0) for i in range(page.list.topLevelItemCount())]
+    assert groups == ["Custom templates", "Default templates"]
+    shoot(wizard, artifacts_dir, "new-vm-1-templates")
     qtbot.keyClicks(page.search, "bookworm")
     visible = [i.text(0) for i in page._items() if not i.isHidden()]
     assert visible == ["Debian Bookworm 12"]
@@ -393,6 +402,7 @@ def test_the_wizard_places_automatically_and_sets_the_boot_media(
     entry = app.wait_task(f"New VM 'via-{kind}'", timeout=30_000)
     assert f"Created and started 'via-{kind}' on {home}" in app.task_row_text(entry)
     vm = named(db, "VM", f"via-{kind}")
+    qtbot.waitUntil(lambda: [k[2] for k in app.selected_keys()] == [vm], timeout=10_000)
     rec = db.get(vm, "VM")
     assert rec["power_state"] == "Running"
     assert db.get(rec["resident_on"], "host")["name_label"] == home
@@ -414,3 +424,34 @@ def test_the_wizard_places_automatically_and_sets_the_boot_media(
         assert rec["HVM_boot_params"]["order"].startswith("n")
     else:
         assert [cd["VDI"] for cd in cds] == [drive]
+
+
+def test_a_closed_connection_stops_the_wizard_with_the_reason(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard = open_wizard(app, pool)
+    wizard.resize(860, 640)
+    wizard.pages["template"].select(named(db, "VM", "Other install media"))
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.clear()
+    qtbot.keyClicks(page.name, "never-made")
+    for _ in range(6):
+        wizard.review_now()
+        next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_summary"
+    create = wizard.button(QWizard.WizardButton.FinishButton)
+    assert create.isEnabled()
+    before = len(db.all("VM"))
+    summary = summary_texts(page)
+    assert "never-made" in summary and "Other install media" in summary
+    app.manager.close("lab")  # the user disconnects the pool meanwhile
+    qtbot.waitUntil(lambda: not create.isEnabled(), timeout=10_000)
+    assert page.problems.text() == ("• The connection to the pool is closed: nothing can be "
+                                    "created. Connect to the pool again and start over.")
+    assert summary_texts(page) == summary  # what it was about stays in view
+    shoot(wizard, artifacts_dir, "new-vm-connection-closed")
+    click(qtbot, wizard.button(QWizard.WizardButton.BackButton))
+    assert not wizard.currentPage().isComplete()  # no page goes on
+    wizard.reject()
+    assert len(db.all("VM")) == before

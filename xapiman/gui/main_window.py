@@ -651,7 +651,11 @@ class MainWindow(QMainWindow):
         ref = next((r for r in refs if isinstance(r, str) and r.startswith("OpaqueRef:")), None)
         if ref is None or self.select(conn_name, ref) or tries <= 0:
             return
-        QTimer.singleShot(250, lambda: self.reveal(conn_name, ref, tries - 1))
+        later = QTimer(self)  # the window's own: a window closed meanwhile is never reached
+        later.setSingleShot(True)
+        later.timeout.connect(lambda: self.reveal(conn_name, ref, tries - 1))
+        later.timeout.connect(later.deleteLater)
+        later.start(250)
 
     def _started(self, target, title: str, handle) -> None:
         self.tasks.add_started(self._name_of(target.conn), title, handle)

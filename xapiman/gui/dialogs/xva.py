@@ -44,7 +44,7 @@ def file_row(parent: QDialog, name: str, save: bool) -> tuple[QWidget, QLineEdit
     row.setContentsMargins(0, 0, 0, 0)
     edit = QLineEdit(cell)
     edit.setObjectName(name)
-    edit.setMinimumWidth(320)
+    edit.setMinimumWidth(420)  # most paths show whole
     browse = QPushButton(translate("Xva", "Browse…"), cell)
     browse.setObjectName(f"{name}_browse")
 

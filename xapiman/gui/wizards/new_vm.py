@@ -8,6 +8,8 @@ disabled while the page has a blocking problem, shown in red under it; warnings 
 
 from __future__ import annotations
 
+import contextlib
+
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget, QWizard, QWizardPage
 
@@ -17,6 +19,7 @@ from xapiman.actions.vm_plan import PAGES, NewVmPlan, Review, review
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, text_label
 from xapiman.i18n import translate
 from xapiman.xapi.metrics import MetricsClient
+from xapiman.xapi.state import ConnectionState
 
 WARNING_COLOUR = "#8a5300"
 REVIEW_DELAY_MS = 120
@@ -101,12 +104,13 @@ class PlanPage(QWizardPage):
 
     def _show_review(self, result: Review) -> None:
         errors, warnings = result.errors(self.scope), result.warnings(self.scope)
-        lines = errors + warnings
+        lines = list(dict.fromkeys(errors + warnings))  # one problem of every page: once
         self.problems.setVisible(bool(lines))
         self.problems.setText("\n".join(f"• {line}" for line in lines))
         colour = DANGER_COLOUR if errors else WARNING_COLOUR
         self.problems.setStyleSheet(f"color: {colour};")
-        self.reviewed(result)
+        if not self.owner.connection_problem():  # else what the page shows of the pool stays
+            self.reviewed(result)
         self.completeChanged.emit()
 
 
@@ -139,6 +143,7 @@ class NewVmWizard(QWizard):
     """Signals:
         reviewed(Review): the plan was checked again (pages show their problems).
         metrics_arrived(): the hosts reported their load (from a fetcher thread).
+        connection_changed(): the pool's connection changed state (from its thread).
 
     Attributes:
         conn: the pool's connection; cache: its objects; plan: the plan being edited (a copy
@@ -149,6 +154,8 @@ class NewVmWizard(QWizard):
     reviewed = pyqtSignal(object)
 
     metrics_arrived = pyqtSignal()
+
+    connection_changed = pyqtSignal()
 
     def __init__(self, conn, draft: NewVmPlan, parent: QWidget | None = None,
                  pool_name: str = "") -> None:
@@ -180,6 +187,7 @@ class NewVmWizard(QWizard):
         self.currentIdChanged.connect(self.steps.set_current)
         self.resize(900, 640)
         self._watch_load()
+        self._watch_connection()
         self.review_now()
 
     def _watch_load(self) -> None:
@@ -198,6 +206,31 @@ class NewVmWizard(QWizard):
 
         self.finished.connect(stop)
 
+    def _watch_connection(self) -> None:
+        """A connection that is lost or closed while the wizard is open blocks every page
+        with the reason (the pool's objects are no longer known); a connection that comes back
+        lets the user go on."""
+        if not hasattr(self.conn, "add_state_listener"):
+            return
+        def changed(_change) -> None:
+            with contextlib.suppress(RuntimeError):  # the wizard went meanwhile
+                self.connection_changed.emit()
+
+        remove = self.conn.add_state_listener(changed)
+        self.connection_changed.connect(self.review_now)
+        self.finished.connect(lambda _code=0: remove())
+
+    def connection_problem(self) -> str:
+        """Why nothing can be created over the connection now ("" when it can)."""
+        state = getattr(self.conn, "state", ConnectionState.CONNECTED)
+        if state is ConnectionState.CONNECTED:
+            return ""
+        if state in (ConnectionState.RECONNECTING, ConnectionState.CONNECTING):
+            return translate("NewVm", "The connection to the pool was lost and is being made "
+                             "again; the VM can be created once it is back.")
+        return translate("NewVm", "The connection to the pool is closed: nothing can be "
+                         "created. Connect to the pool again and start over.")
+
     def loads(self) -> dict[str, float]:
         """The hosts' CPU load measured so far (hosts without a recent figure left out)."""
         return measured_loads(self.conn)
@@ -208,7 +241,14 @@ class NewVmWizard(QWizard):
 
     def review_now(self) -> None:
         self._timer.stop()
-        self.review_result = review(self.cache, self.plan, load=self.loads())
+        problem = self.connection_problem()
+        if problem:
+            result = Review()
+            for key in PAGES:
+                result.error(key, problem)
+        else:
+            result = review(self.cache, self.plan, load=self.loads())
+        self.review_result = result
         self.reviewed.emit(self.review_result)
 
     def set_template(self, ref: str) -> None:
