@@ -185,3 +185,48 @@ def test_vm_export_then_import(pool, tmp_path):
     junk.write_bytes(b"junk" * 1000)
     bad = cli(pool, "vm", "import", str(junk))
     assert bad.returncode == 1 and "'junk.xva' is not an XVA export" in bad.stderr
+
+
+def test_placement_and_creation_on_a_real_pool(shared_dir):
+    """A XenServer pool's own database: its two hosts run different VMs (so differ in free
+    memory) and each has its local storage."""
+    from xapiman.sim.dbdump import load_dump
+
+    db = load_dump(shared_dir / "data" / "xapi-dbs" / "tampa-db_inc_snapshots.xml")
+    with running_pool(db=db, tls=True) as dump:
+        db = dump.db
+
+        def recommend(*args: str) -> dict[str, dict]:
+            result = cli(dump, "host", "recommend", "--cpus", "1", "--json", *args)
+            assert result.returncode in (0, 1), result.stderr
+            return {r["host"]: r for r in json.loads(result.stdout)}
+
+        free = {name: row["free_memory"] for name, row in recommend("--memory", "1GiB").items()}
+        assert free["dt23"] > free["dt16"] + GiB
+        between = (free["dt16"] + free["dt23"]) // 2 // 1024**2
+        rows = recommend("--memory", f"{between}MiB")
+        assert rows["dt23"]["recommended"]
+        [short] = rows["dt16"]["reasons"]
+        assert short.startswith("Not enough free memory: the VM needs ") and "free." in short
+        dt16 = next(r for r, h in db.all("host").items() if h["name_label"] == "dt16")
+        local = next(s for s in db.all("SR").values() if s["type"] == "lvm"
+                     and db.get(s["PBDs"][0])["host"] == dt16)
+        rows = recommend("--memory", "1GiB", "--sr", local["uuid"])
+        assert rows["dt16"]["recommended"]
+        assert rows["dt23"]["reasons"] == [
+            "The server cannot reach the storage 'Local storage (dt16)'."]
+        dt23 = next(r for r, h in db.all("host").items() if h["name_label"] == "dt23")
+        db.update(dt23, enabled=False)
+        assert recommend("--memory", "1GiB")["dt23"]["reasons"] == [
+            "The server is in maintenance mode."]
+        made = cli(dump, "vm", "new", "--template", "CentOS 5 (64-bit)", "--name", "real-1",
+                   "--memory", "1GiB", "--disk", f"10GiB@{local['uuid']}", "--auto-place",
+                   "--start")
+        assert made.returncode == 0, made.stderr
+        vm = db.get(db.by_uuid("VM", made.stdout.strip()), "VM")
+        assert vm["power_state"] == "Running" and vm["resident_on"] == dt16
+        assert vm["memory_static_max"] == vm["memory_dynamic_max"] == GiB
+        disks = [db.get(db.get(b, "VBD")["VDI"], "VDI") for b in vm["VBDs"]
+                 if db.get(b, "VBD")["type"] == "Disk"]
+        assert [(d["virtual_size"], d["SR"]) for d in disks] == [
+            (10 * GiB, db.by_uuid("SR", local["uuid"]))]

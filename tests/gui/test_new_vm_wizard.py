@@ -204,7 +204,7 @@ def test_the_wizard_creates_the_vm_it_shows(app, pool, artifacts_dir,
     shoot(app.window, artifacts_dir, "new-vm-9-created")
 
 
-def test_many_vms_from_the_wizard(app, pool) -> None:
+def test_many_vms_from_the_wizard(app, pool, artifacts_dir) -> None:
     qtbot, db = app.qtbot, pool.db
     wizard = open_wizard(app, pool)
     wizard.pages["template"].select(named(db, "VM", "Other install media"))
@@ -224,6 +224,9 @@ def test_many_vms_from_the_wizard(app, pool) -> None:
     entry = app.wait_task("New VMs farm-1 … farm-6", timeout=30_000)
     assert "6 of 6 VMs created." in app.task_row_text(entry)
     assert {f"farm-{n}" for n in range(1, 7)} <= {v["name_label"] for v in db.all("VM").values()}
+    members = [app.wait_task(f"New VM 'farm-{n}'") for n in range(1, 7)]  # each its own task
+    assert all(m.status == "success" for m in members)
+    shoot(app.window, artifacts_dir, "new-vm-many-created")
 
 
 def test_export_and_import_dialogs(app, pool, tmp_path, artifacts_dir) -> None:
