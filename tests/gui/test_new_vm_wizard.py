@@ -4,18 +4,22 @@ wizard page is saved as a screenshot (artifacts/new-vm-*.png)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PyQt6 import sip
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QDialogButtonBox, QWizard
 
 from tests.gui.fixtures import app_fixture, click, loop_fixture, wait_dialog  # noqa: F401
+from xapiman.actions.vm_xva import ImportPlan
 from xapiman.gui.dialogs.xva import ExportDialog, ImportDialog
 from xapiman.gui.screenshot import save_screenshot
 from xapiman.gui.wizards.new_vm import NewVmWizard
 from xapiman.sim.testing import RunningPool, running_pool
+from xapiman.xapi.refs import NULL_REF
 
 GiB = 1024**3
 pytestmark = pytest.mark.timeout(120)
@@ -344,6 +348,8 @@ def test_the_wizard_places_automatically_and_sets_the_boot_media(
         assert "http://, https://, ftp:// or nfs://" in page.problems.text()
         page.url.clear()
         qtbot.keyClicks(page.url, url)
+        wizard.review_now()
+        assert not page.problems.isVisible()
         shoot(wizard, artifacts_dir, "new-vm-3-install-url")
     drive = ""
     if kind == "dvd":
@@ -458,3 +464,24 @@ def test_a_closed_connection_stops_the_wizard_with_the_reason(app, pool, artifac
     assert not wizard.currentPage().isComplete()  # no page goes on
     wizard.reject()
     assert len(db.all("VM")) == before
+
+
+def test_an_import_dialog_closed_while_it_reads_the_file_is_left_alone(app, pool,
+                                                                        tmp_path) -> None:
+    """The file is checked on a worker thread; a slow file (here a pipe that nothing writes to
+    yet) may answer after the dialog is gone."""
+    qtbot = app.qtbot
+    app.connect(pool)
+    pipe = tmp_path / "slow.xva"
+    os.mkfifo(pipe)
+    dialog = ImportDialog(ImportPlan(str(pipe), NULL_REF, NULL_REF), app.conn().cache,
+                          app.window)
+    checking = dialog.checking
+    assert checking is not None and dialog.check.text() == "Checking the file…"
+    dialog.reject()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: sip.isdeleted(dialog), timeout=5000)
+    with open(pipe, "wb") as writer:  # the check reads now
+        writer.write(b"not an export" * 100)
+    qtbot.waitUntil(checking.done, timeout=10_000)
+    assert checking.exception() is None

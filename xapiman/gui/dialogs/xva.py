@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from PyQt6 import sip
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -150,6 +151,7 @@ class ImportDialog(QDialog):
         self.buttons = ok_cancel_buttons(self, translate("Xva", "Import"), False)
         outer.addWidget(self.buttons)
         self._valid_path = ""
+        self.checking: asyncio.Future[None] | None = None  # the file's check under way, if any
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start_check)
@@ -166,7 +168,7 @@ class ImportDialog(QDialog):
             self.check.setText("")
             return
         self.check.setText(translate("Xva", "Checking the file…"))
-        spawn(self._check(path), "Check the XVA file")
+        self.checking = spawn(self._check(path), "Check the XVA file")
 
     async def _check(self, path: str) -> None:
         try:
@@ -179,8 +181,8 @@ class ImportDialog(QDialog):
         else:
             verdict, good = translate("Xva", "An XVA export ({kind}).").format(
                 kind=kind.compression), True
-        if path != self.path.text().strip():
-            return  # the user typed on meanwhile
+        if sip.isdeleted(self) or path != self.path.text().strip():
+            return  # the dialog closed, or the user typed on, meanwhile
         self.check.setText(verdict)
         self.check.setStyleSheet("" if good else f"color: {DANGER_COLOUR};")
         self._valid_path = path if good else ""
