@@ -230,6 +230,41 @@ def test_task_failing_before_its_handle_arrives_still_reads_well(qtmodeltester) 
     qtmodeltester.check(model)
 
 
+def test_task_destroyed_before_its_handle_arrives_ends_as_its_handle_says(
+        qtmodeltester) -> None:
+    """A failed task can be destroyed (our own tracker cleans it up) before the list reads
+    its record: the list only sees it come and go. The handle, arriving after, tells how it
+    ended, and the failure is announced under the action's title."""
+    from xapiman.gui.tasks_panel import TaskListModel
+    from xapiman.xapi.errors import error_from_description
+
+    model = TaskListModel()
+    failures: list[tuple[str, str]] = []
+    model.failed.connect(lambda e: failures.append((e.title, e.error)))
+    ref = "OpaqueRef:task-1"
+    cache = {ref: {"name_label": "Async.VM.start", "status": "pending", "progress": 0.0,
+                   "allowed_operations": ["cancel"], "error_info": []}}
+
+    class Cache:
+        def record(self, cls: str, r: str):
+            return cache.get(r) if cls == "task" else None
+
+    model.update_from_cache("lab", _Change(added=[ref]), Cache())
+    del cache[ref]
+    model.update_from_cache("lab", _Change(changed=[ref], removed=[ref]), Cache())
+    [entry] = model.entries
+    assert entry.status == "ended" and failures == []
+
+    model.add_started("lab", "Start 'web-01'", _Handle(ref, error_from_description(
+        ["NO_HOSTS_AVAILABLE"])))
+    assert model.entries == [entry] and entry.ended is not None
+    assert entry.status == "failure" and entry.details == "NO_HOSTS_AVAILABLE"
+    [(title, error)] = failures
+    assert title == "Start 'web-01'"
+    assert error.startswith("No server in the pool can run this VM")
+    qtmodeltester.check(model)
+
+
 def test_disabled_actions_say_why(app: App, pool, qtbot) -> None:
     app.connect(pool)
     qtbot.waitUntil(lambda: app.selected_keys() == [("lab", "connection", "")],

@@ -153,6 +153,10 @@ class TaskListModel(QAbstractTableModel):
                 # under the action's title, which names the object.
                 self._row_changed(entry)
                 self.failed.emit(entry)
+            elif entry.ended is not None and entry.status == "ended":
+                # Only its removal reached us (it ended and was destroyed before the list
+                # read its record): how it ended is the handle's to say, just below.
+                entry.ended = None
         handle.add_listener(lambda h: self.handle_changed.emit((conn, h)))
         self._on_handle_changed((conn, handle))
         return entry
