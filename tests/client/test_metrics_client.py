@@ -42,7 +42,7 @@ def running_vms(conn, host: str | None = None) -> list[str]:
 
 @pytest.fixture
 def client(conn):
-    c = MetricsClient(conn, timeout=3.0)
+    c = MetricsClient(conn)  # the app's time limit: a year of RRD can take seconds to come
     yield c
     c.close()
 
@@ -132,7 +132,7 @@ def test_a_host_that_stops_answering_says_so_and_the_others_go_on(pool, conn):
 def test_history_comes_from_the_whole_rrd_then_updates(conn, client):
     host = sorted(conn.cache.records("host"))[0]
     with client.watch([host], step=3600):
-        wait_until(lambda: len(client.series(host, "cpu_avg", 3600)[0]) > 0, 10)
+        wait_until(lambda: len(client.series(host, "cpu_avg", 3600)[0]) > 0, 40)
         times, values = client.series(host, "cpu_avg", 3600)
         assert len(times) == 168 and np.all(np.diff(times) == 3600)  # a week, hourly
         assert len(client.series(host, "cpu_avg", 86400)[0]) == 366  # the dump had the year
