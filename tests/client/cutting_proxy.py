@@ -35,13 +35,16 @@ class CuttingProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
+        with self._lock:
+            self._stop.set()
+            sockets, self._sockets = self._sockets, []
+        with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way
         with contextlib.suppress(OSError):
             self._server.close()
-        with self._lock:
-            for sock in self._sockets:
-                with contextlib.suppress(OSError):
-                    sock.close()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
         self._thread.join(2)
 
     def _accept(self) -> None:
@@ -50,8 +53,16 @@ class CuttingProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:  # the target is gone: so is this connection
+                client.close()
+                continue
             with self._lock:
+                if self._stop.is_set():  # __exit__ ran meanwhile: it will not close these
+                    client.close()
+                    upstream.close()
+                    return
                 self._sockets += [client, upstream]
             link = _Link(self, client, upstream)
             threading.Thread(target=link.pump, args=(client, upstream, True), daemon=True).start()
