@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import http.client
+import select
+import socket
 import ssl
+import struct
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -20,6 +23,7 @@ from xapiman.xapi import (
     CertificateQuestion,
     CertificateRejected,
     CertificateTrust,
+    ConnectionLost,
     ConnectionState,
     NotConnected,
     XapiClientError,
@@ -154,6 +158,37 @@ def test_a_fingerprint_alone_gives_a_pinned_context(tls_pool) -> None:
     assert normalize_fingerprint(f"sha256:{tls_pool.fingerprint.lower()}") == tls_pool.fingerprint
     with pytest.raises(ValueError):
         normalize_fingerprint("AB:CD")
+
+
+def test_a_connection_reset_before_the_tls_handshake_is_a_lost_connection(tmp_path) -> None:
+    """The server resets the TCP connection before the client wraps it in TLS (a host going
+    down): the socket is then wrapped without a handshake, and checking its certificate is a
+    lost connection, which the connection's threads recover from (not a bare OSError that
+    ended the event thread and left the socket open)."""
+    cert = sim_tls.make_self_signed("resets", tmp_path)
+    listener = socket.create_server(("127.0.0.1", 0))
+    endpoint = Endpoint.parse(f"https://127.0.0.1:{listener.getsockname()[1]}")
+    trust = CertificateTrust({endpoint.address: sim_tls.fingerprint(cert)})
+    raw = socket.create_connection(("127.0.0.1", endpoint.port), 10)
+    try:
+        accepted, _ = listener.accept()
+        accepted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        accepted.close()  # a reset
+        assert select.select([raw], [], [], 10)[0]  # it reached the client
+        with pytest.raises(ConnectionResetError):
+            raw.recv(1)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.load_verify_locations(cafile=str(cert))
+        sock = context.wrap_socket(raw, server_hostname="127.0.0.1")  # no handshake: reset
+        try:
+            with pytest.raises(ConnectionLost) as info:
+                trust.check(endpoint, sock)
+            assert "reset" in str(info.value)
+        finally:
+            sock.close()
+    finally:
+        raw.close()
+        listener.close()
 
 
 def test_certificate_changing_under_a_live_connection_stops_it(connections) -> None:

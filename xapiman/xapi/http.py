@@ -255,8 +255,9 @@ class HttpChannel:
             assert isinstance(conn.sock, ssl.SSLSocket)
             try:
                 self.trust.check(ep, conn.sock)
-            except TransportError:
-                conn.close()
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    conn.close()
                 raise
             return conn
         raise AssertionError("unreachable")  # pragma: no cover

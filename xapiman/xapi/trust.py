@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xapiman.i18n import translate
 from xapiman.xapi import deadline as deadlines
 from xapiman.xapi.endpoints import Endpoint
-from xapiman.xapi.errors import CertificateChanged, CertificateRejected, TlsError
+from xapiman.xapi.errors import CertificateChanged, CertificateRejected, ConnectionLost, TlsError
 from xapiman.xapi.tls import (
     CertificateInfo,
     check_peer,
@@ -138,7 +138,12 @@ class CertificateTrust:
             fingerprint = self._pins.get(endpoint.address)
         if fingerprint is None:  # pragma: no cover - context_for pinned it first
             raise TlsError("no certificate is pinned for this address", endpoint.address)
-        check_peer(sock, fingerprint)
+        try:
+            check_peer(sock, fingerprint)
+        except OSError as exc:
+            # reset before the handshake could start: the socket wrapped no TLS session
+            raise ConnectionLost("the connection was reset before the TLS handshake",
+                                 endpoint.address) from exc
 
     def verification_failed(self, endpoint: Endpoint, error: ssl.SSLError,
                             timeout: float) -> None:
