@@ -105,7 +105,9 @@ def test_next_request_starts_where_the_server_ended(pool, conn, client):
 
 
 def test_a_host_that_stops_answering_says_so_and_the_others_go_on(pool, conn):
-    client = MetricsClient(conn, timeout=1.0)
+    # the app's time limit: a stopped host refuses at once, while 1 s was too short for the
+    # coordinator's answers on a loaded machine
+    client = MetricsClient(conn)
     try:
         coordinator = pool.sim.coordinator
         hosts = sorted(conn.cache.records("host"))
