@@ -14,6 +14,7 @@ from tests.gui.scripted_prompter import Question, ScriptedPrompter
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.base import Started
 from xapiman.actions.common import ActionError
+from xapiman.actions.migrate_plan import MigratePlan
 from xapiman.sim.testing import RunningPool, running_pool
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.errors import XapiError
@@ -290,32 +291,35 @@ def on_shared_storage(env: Env, vm: str) -> bool:
     return all(env.db.get(env.db.get(d, "VDI")["SR"], "SR")["shared"] for d in env.disks(vm))
 
 
-def test_migrate_offers_the_other_host(env: Env) -> None:
+def test_migrate_offers_the_plan_with_the_other_host(env: Env) -> None:
     vm = next(r for r, rec in sorted(env.db.all("VM").items())
               if "pool_migrate" in rec["allowed_operations"] and on_shared_storage(env, r))
     here = env.db.get(vm, "VM")["resident_on"]
     there = next(h for h in env.db.all("host") if h != here)
-    seen = {}
+    seen = []
 
-    def answer(question: Question) -> dict:
-        field = choice_field(question, "host")
-        seen.update({c.value: c for c in field.choices})
-        assert field.default == there
-        return {"host": there}
+    def answer(question: Question, plan: object) -> object:
+        seen.append(plan)
+        assert isinstance(plan, MigratePlan) and plan.host == there
+        assert plan.method(vm) == "VM.pool_migrate" and not any(d.moves for d in plan.disks)
+        [rating] = [r for r in plan.host_ratings() if r.ref == here]
+        assert not rating.suitable and rating.reason == "The VM is already on this server."
+        return plan
 
     ran = run(env, "vm.migrate", vm, answer)
-    assert not seen[here].enabled and seen[here].reason == "The VM is already on this server."
-    assert seen[there].enabled
+    assert len(seen) == 1
     assert env.db.get(vm, "VM")["resident_on"] == there
     assert ran.started[0].title.endswith(f"to {env.db.get(there, 'host')['name_label']}")
+    assert ran.started[0].handle.method == "VM.pool_migrate"
 
 
 def test_migrate_to_its_own_host_is_refused_before_the_server(env: Env) -> None:
     vm = next(r for r, rec in sorted(env.db.all("VM").items())
               if "pool_migrate" in rec["allowed_operations"] and on_shared_storage(env, r))
     here = env.db.get(vm, "VM")["resident_on"]
+    plan = MigratePlan.for_vms(env.conn, [vm], host=here)
     with pytest.raises(ActionError, match="already on this server"):
-        run(env, "vm.migrate", vm, given={"host": env.db.get(here, "host")["name_label"]})
+        run(env, "vm.migrate", vm, given={"plan": plan})
     assert env.db.get(vm, "VM")["resident_on"] == here
 
 

@@ -153,7 +153,7 @@ def test_migrate_says_why_no_server_can_take_the_vm(app: App, standalone, qtbot)
     app.wait_enabled("vm.shutdown")
     migrate = app.action("vm.migrate")
     assert not migrate.isEnabled()
-    assert "There is no other server in the pool to move it to." in migrate.toolTip()
+    assert "There is no other server to move it to: connect another pool" in migrate.toolTip()
 
 
 def test_search_keeps_a_selection_that_still_matches(app: App, pool, qtbot) -> None:

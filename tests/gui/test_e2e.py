@@ -16,7 +16,14 @@ import sys
 import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QImage
-from PyQt6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QToolButton, QTreeWidget
+from PyQt6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QToolButton,
+    QTreeWidget,
+    QWizard,
+)
 
 from tests.gui.fixtures import (  # noqa: F401 (app_fixture, loop_fixture: fixtures)
     App,
@@ -31,6 +38,7 @@ from tests.gui.fixtures import (  # noqa: F401 (app_fixture, loop_fixture: fixtu
 from tests.gui.scripted_prompter import ScriptedPrompter
 from xapiman.gui.dialogs import ConfirmDialog, FormDialog
 from xapiman.gui.screenshot import save_screenshot
+from xapiman.gui.wizards.migrate import MigrateWizard
 from xapiman.sim.synth import generate_pool
 from xapiman.sim.testing import running_pool
 
@@ -93,19 +101,23 @@ def test_start_snapshot_migrate_and_shut_down_through_the_ui(app: App, pool, qtb
     qtbot.waitUntil(lambda: bool(snapshots()), timeout=WAIT)
     assert [s["name_label"] for s in snapshots()] == ["before-upgrade"]
 
-    # Migrate to the other host: the current host is listed, greyed out, with the reason.
+    # Migrate to the other host: the wizard lists the current host, greyed out, with the
+    # reason, proposes the other one, and the servers accept the move before it starts.
     app.wait_enabled("vm.migrate")
     app.action("vm.migrate").trigger()
-    form = wait_dialog(qtbot, FormDialog)
-    combo = form.inputs["host"]
-    assert isinstance(combo, QComboBox)
-    items = {combo.itemText(i): combo.model().item(i).isEnabled() for i in range(combo.count())}
-    current = next(text for text in items if text.startswith(host_name(pool, first_host)))
-    assert items[current] is False
-    assert "already on this server" in current
+    wizard = wait_dialog(qtbot, MigrateWizard)
+    assert isinstance(wizard, MigrateWizard)
+    page = wizard.currentPage()
+    rows = {page.hosts.topLevelItem(i).text(0): page.hosts.topLevelItem(i).text(2)
+            for i in range(page.hosts.topLevelItemCount())}
+    assert rows[host_name(pool, first_host)] == "The VM is already on this server."
     other_host = next(h for h in pool.db.all("host") if h != first_host)
-    assert combo.currentText() == host_name(pool, other_host)
-    click(qtbot, form.ok_button)
+    assert page.hosts.currentItem().text(0) == host_name(pool, other_host)
+    for _page in range(3):
+        click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+    summary = wizard.page_named("summary")
+    qtbot.waitUntil(lambda: summary.refusals == [], timeout=WAIT)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
     qtbot.waitUntil(lambda: vm(pool, target)["resident_on"] == other_host, timeout=WAIT)
     qtbot.waitUntil(lambda: app.parent_ref(target) == other_host, timeout=WAIT)
     app.wait_task(f"'{name}' to {host_name(pool, other_host)}")
@@ -125,9 +137,9 @@ def test_start_snapshot_migrate_and_shut_down_through_the_ui(app: App, pool, qtb
 
     # The task panel lists each task with its final status.
     ours = [e for e in window.tasks.entries if e.handle is not None]
-    assert [e.title.split(" '")[0] for e in ours] == ["Start", "Snapshot", "Migrate to Server",
+    assert [e.title.split(" '")[0] for e in ours] == ["Start", "Snapshot", "Migrate",
                                                       "Shut Down"]
-    assert {app.task_row_text(e) for e in ours} == {"Done"}
+    assert {app.task_row_text(e).split(":")[0] for e in ours} == {"Done"}
     assert all(app.task_row_text(e, column=3) == "100%" for e in ours)
     assert not window.banner.isVisible()
 
@@ -284,8 +296,8 @@ def test_disabled_actions_say_why(app: App, pool, qtbot) -> None:
     shutdown = app.action("vm.shutdown")
     assert not shutdown.isEnabled()
     assert "shut down" in shutdown.toolTip()
-    assert not app.action("vm.migrate").isEnabled()
-    assert app.action("vm.migrate").toolTip().startswith("Migrate to Server: Not possible")
+    assert not app.action("vm.suspend").isEnabled()
+    assert app.action("vm.suspend").toolTip().startswith("Suspend: Not possible")
 
     # Pressing a disabled action's shortcut does nothing on the server.
     before = vm(pool, halted)["power_state"]

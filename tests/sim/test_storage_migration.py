@@ -105,3 +105,23 @@ def test_cross_pool_refuses_an_sr_the_destination_host_cannot_see(two_pools):  #
     with pytest.raises(XenAPI.Failure):
         x.VM.migrate_send(vm, dest, True, bad, vif_map, {})
     assert x.VM.get_power_state(vm) == "Running" and vm in x.VM.get_all()
+
+
+def test_a_vm_never_moves_to_an_older_version(two_pools):  # noqa: F811
+    source, target = two_pools
+    x, y = login(source).xenapi, login(target).xenapi
+    vm = pick(source.db, "Running")
+    dest, vdi_map, vif_map = migration_maps(x, y, vm)
+    older = {**target.db.get(dest["host"], "host")["software_version"], "platform_version": "3.2.1"}
+    target.db.update(dest["host"], software_version=older)
+    assert details(x.VM.assert_can_migrate, vm, dest, True, vdi_map, vif_map, {}) == [
+        "VM_HOST_INCOMPATIBLE_VERSION_MIGRATE", vm, dest["host"]]
+    here = x.VM.get_resident_on(vm)
+    other = other_host(x, vm)
+    source.db.update(other, software_version={
+        **source.db.get(other, "host")["software_version"], "xen": "4.13.0"})
+    inside = x.host.migrate_receive(other, network_by_bridge(x, "xenbr0"), {})
+    identity = {d: x.VDI.get_SR(d) for d in disks(x, vm)}
+    assert details(x.VM.assert_can_migrate, vm, inside, True, identity, {}, {}) == [
+        "NOT_SUPPORTED_DURING_UPGRADE"]
+    assert x.VM.get_resident_on(vm) == here

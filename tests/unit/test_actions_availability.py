@@ -230,11 +230,13 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("vm.start_on", dict(ops=HALTED_OPS), OK),
     ("vm.start_on", dict(power="Suspended", ops=SUSPENDED_OPS), SUSPENDED),
     ("vm.migrate", dict(power="Running", ops=RUNNING_OPS, tools=True),
-     "There is no other server in the pool to move it to."),
+     "There is no other server to move it to: connect another pool to move it there."),
     ("vm.migrate", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS),
      "The VM has no guest tools running, so it cannot move while it runs; install them in "
      "the guest."),
-    ("vm.migrate", dict(ops=HALTED_OPS), HALTED),
+    ("vm.migrate", dict(ops=HALTED_OPS),
+     "The server does not allow this on the VM now (it is shut down)."),
+    ("vm.migrate", dict(power="Paused", ops=PAUSED_OPS), PAUSED),
     # delete
     ("vm.delete", dict(ops=HALTED_OPS), OK),
     ("vm.delete", dict(template=True, ops=TEMPLATE_OPS), OK),
@@ -384,7 +386,7 @@ def test_single_object_actions_refuse_two(action_id: str) -> None:
 
 def test_single_object_actions_are_the_expected_ones() -> None:
     assert set(SINGLE) == {
-        "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on", "vm.migrate",
+        "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
         "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add"}
 

@@ -10,6 +10,7 @@ from xapiman.actions import (  # noqa: F401
     vm_cd,
     vm_create,
     vm_manage,
+    vm_migrate,
     vm_power,
     vm_snapshots,
     vm_xva,

@@ -98,15 +98,24 @@ class StepRunner:
             time.sleep(0.02)
         return True
 
-    def run(self, method: str, *args: object, timeout: float = 3600.0) -> Any:
+    def run(self, method: str, *args: object, timeout: float = 3600.0,
+            span: tuple[float, float] | None = None, conn: Any = None) -> Any:
         """`Async.<method>` followed to its end; its result. Cancelling the StepTask cancels
-        it on the server."""
+        it on the server. `span`: the StepTask's progress follows the server task's across
+        this range; `conn`: the call goes to that connection instead (another pool)."""
         self.check()
-        handle = self.conn.call_async(method, *args)
+        handle = (conn or self.conn).call_async(method, *args)
         self.task._own(handle)
+        stop = None
+        if span is not None:
+            start, end = span
+            stop = handle.add_listener(
+                lambda h: self.task._set(progress=start + (end - start) * h.progress))
         try:
             return handle.wait(timeout)
         finally:
+            if stop is not None:
+                stop()
             self.task._disown(handle)
 
 
@@ -118,7 +127,8 @@ class StepTask:
         status: "pending", "success", "failure", "cancelled" (or "cancelling").
         progress: 0.0 to 1.0; detail: the current step, or the outcome once ended.
         result: the body's return value once it succeeded; error: a StepError once not.
-        reveal: the result names objects the app may select once it succeeded.
+        reveal: the result names objects the app may select once it succeeded;
+        reveal_in: the name of the open pool they are in ("" for the task's own).
     """
 
     def __init__(self, conn: Any, method: str, body: Callable[[StepRunner], object], *,
@@ -134,6 +144,7 @@ class StepTask:
         self.error: Exception | None = None
         self.reveal = reveal
         self._outcome: str | None = None
+        self.reveal_in = ""
         self._body = body
         self._gate = gate
         self._lock = threading.Lock()

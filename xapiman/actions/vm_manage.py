@@ -1,4 +1,4 @@
-"""Place, migrate, delete, rename and configure VMs (vCPUs, memory, tags, folder)."""
+"""Place, delete, rename and configure VMs (vCPUs, memory, tags, folder)."""
 
 from __future__ import annotations
 
@@ -64,33 +64,6 @@ class StartOn(HostChoice):
 
     def extra_args(self) -> tuple[object, ...]:
         return (False, False)
-
-
-class Migrate(HostChoice):
-    id = "vm.migrate"
-    label = "Migrate to Server"
-    icon = "migrate"
-    op = "pool_migrate"
-    method = "VM.pool_migrate"
-    title = "Migrate to Server"
-
-    def extra_args(self) -> tuple[object, ...]:
-        return ({"live": "true"},)
-
-    def check(self, target: Target) -> Availability:
-        """Offered only when another server can take the VM; else says why none can."""
-        allowed = super().check(target)
-        if not allowed:
-            return allowed
-        record = target.record() or {}
-        choices = placement.host_choices(record, target.conn.cache, exclude_current=True)
-        if any(c.enabled for c in choices):
-            return allowed
-        others = [c for c in choices if c.value != record.get("resident_on")]
-        if not others:
-            return Availability(False, "There is no other server in the pool to move it to.")
-        why = "; ".join(f"{c.label}: {c.reason}" for c in others[:3])
-        return Availability(False, f"No other server can take it ({why}).")
 
 
 class SuspendOrResume(Action):
@@ -317,7 +290,6 @@ def normalize_folder(text: str) -> str:
 
 
 START_ON = register(StartOn())
-MIGRATE = register(Migrate())
 SUSPEND_OR_RESUME = register(SuspendOrResume())
 DELETE_VM = register(DeleteVm())
 RENAME = register(Rename())

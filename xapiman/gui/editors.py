@@ -1,5 +1,6 @@
 """Which dialog edits which plan: the prompter's `edit` opens the New VM wizard for a
-`NewVmPlan`, the export dialog for an `ExportPlan`, the import dialog for an `ImportPlan`."""
+`NewVmPlan`, the Migrate wizard for a `MigratePlan`, the export dialog for an `ExportPlan`,
+the import dialog for an `ImportPlan`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from PyQt6.QtWidgets import QDialog, QWidget
 
+from xapiman.actions.migrate_plan import MigratePlan
 from xapiman.actions.vm_plan import NewVmPlan
 from xapiman.actions.vm_xva import ExportPlan, ImportPlan
 
@@ -22,6 +24,10 @@ def editor_for(draft: Any, target: Any, parent: QWidget | None) -> QDialog:
 
         pool: dict = next(iter(target.conn.cache.records("pool").values()), {})
         return NewVmWizard(target.conn, draft, parent, pool.get("name_label", ""))
+    if isinstance(draft, MigratePlan):
+        from xapiman.gui.wizards.migrate import MigrateWizard
+
+        return MigrateWizard(draft, parent)
     if isinstance(draft, ExportPlan):
         from xapiman.gui.dialogs.xva import ExportDialog
 

@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.actions import peers
 from xapiman.gui import keyboard, menus, shell_menus
 from xapiman.gui.aio import spawn
 from xapiman.gui.alerts.view import AlertsView
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("xapiman")
         self.settings = settings if settings is not None else Settings().load()
         self.manager = manager
+        peers.install(lambda: {n: c for n in manager.names() if (c := manager.get(n)) is not None})
         self.bridge = bridge
         self.model = ResourceTreeModel(parent=self, load_slice=600)
         self.filter = ResourceFilter(self)

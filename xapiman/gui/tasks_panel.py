@@ -186,7 +186,7 @@ class TaskListModel(QAbstractTableModel):
             else:
                 self._finish(entry, handle.status, handle.error)
             if handle.status == "success" and getattr(handle, "reveal", False):
-                self.revealed.emit(conn, handle.result)
+                self.revealed.emit(getattr(handle, "reveal_in", "") or conn, handle.result)
 
     def update_from_cache(self, conn: str, change, cache) -> None:
         """Tasks of any client, as the cache shows them (added, changed and removed task

@@ -149,3 +149,10 @@ def _split_times(conn: Connection, total: float) -> tuple[float, float]:
     if isinstance(login, float) and 0 <= login <= total:
         return login, total - login
     return 0.0, total
+
+
+def open_profile(args, name: str) -> Opened:
+    """A second connection, to the pool of profile `name` (its pin, user and password as for
+    `--profile`; the command's certificate options do not apply to it)."""
+    fields = {**vars(args), "profile": name, "url": None, "user": None, "fingerprint": None}
+    return open_connection(type(args)(**fields))

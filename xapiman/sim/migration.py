@@ -25,8 +25,26 @@ MAX_STORAGE_MIGRATES = 3  # per host, as xapi's with_migrate
 COPY_INTRA_POOL = ("Copy mode is disallowed on intra pool storage migration, try efficient "
                    "alternatives, for example, VM.copy/clone.")
 
+# software_version keys that may not go down from the source host to the destination
+VERSION_KEYS = ("platform_version", "xapi_build", "xen")
+
 _running: WeakKeyDictionary[Simulator, int] = WeakKeyDictionary()
 _lock = threading.Lock()
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for part in text.split("."):
+        digits = "".join(c for c in part if c.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def versions_not_decreasing(source: dict[str, str], dest: dict[str, str]) -> bool:
+    """Whether a VM may go from a host with software_version `source` to one with `dest`:
+    none of the versions that matter is lower there (xapi's host_versions_not_decreasing)."""
+    return all(_version(dest[k]) >= _version(source[k])
+               for k in VERSION_KEYS if k in source and k in dest)
 
 
 def missing(features: frozenset[str], wanted: tuple[str, ...]) -> list[str]:

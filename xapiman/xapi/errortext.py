@@ -123,6 +123,86 @@ TEMPLATES: dict[str, str] = {
     "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED": "The server cannot take an upload of unknown length.",
     "IMPORT_INCOMPATIBLE_VERSION": "The export was made by a newer version than this server.",
     "DEFAULT_SR_NOT_FOUND": "The pool has no default SR: choose the SR to import into.",
+    # moving VMs
+    "VM_HOST_INCOMPATIBLE_VERSION_MIGRATE": (
+        "The destination server runs an older version than the VM's server, and a VM only "
+        "moves to the same version or a newer one. Update the destination first."),
+    "NOT_SUPPORTED_DURING_UPGRADE": (
+        "Not possible while the pool's servers run different versions (an upgrade is under "
+        "way). Finish the upgrade first."),
+    "SR_DOES_NOT_SUPPORT_MIGRATION": (
+        "The storage repository cannot take part in moving a disk while it is in use (it lacks "
+        "{capabilities}). Choose another SR."),
+    "VDI_NOT_IN_MAP": "A disk of the VM has no destination SR. Choose one for every disk.",
+    "VIF_NOT_IN_MAP": (
+        "A network interface of the VM has no destination network. Choose one for every "
+        "interface."),
+    "TOO_MANY_STORAGE_MIGRATES": (
+        "The server is already moving {number} VMs with their disks, as many as it can. Wait "
+        "for one to finish, then try again."),
+    "CANNOT_CONTACT_HOST": (
+        "The server {host} cannot be reached from the pool. Check its network and that it "
+        "runs."),
+    "VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED": (
+        "The destination pool did not answer while the VM moved. Check the network between "
+        "the pools."),
+    # high availability
+    "HA_IS_ENABLED": (
+        "High availability is on in the pool, which prevents this. Turn it off first, then "
+        "on again afterwards."),
+    "HA_NOT_ENABLED": "High availability is not on in this pool.",
+    "HA_ENABLE_IN_PROGRESS": "High availability is being turned on. Wait until it is done.",
+    "HA_DISABLE_IN_PROGRESS": "High availability is being turned off. Wait until it is done.",
+    "HA_NO_PLAN": (
+        "No failover plan exists: the pool lacks the free memory to restart the protected VMs "
+        "if a server fails."),
+    "HA_TOO_FEW_HOSTS": "High availability needs more servers in the pool.",
+    "HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN": (
+        "This would leave the pool unable to restart its protected VMs after the number of "
+        "server failures it is set to tolerate. Lower that number, protect fewer VMs, or "
+        "allow overcommitment."),
+    "HA_CONSTRAINT_VIOLATION_SR_NOT_SHARED": (
+        "The VM has a disk on storage that not every server sees, so it cannot be restarted "
+        "elsewhere. Move its disks to shared storage to protect it."),
+    "HA_CONSTRAINT_VIOLATION_NETWORK_NOT_SHARED": (
+        "The VM is on a network that not every server is connected to, so it cannot be "
+        "restarted elsewhere."),
+    "CANNOT_CREATE_STATE_FILE": (
+        "No storage repository can hold the high availability heartbeat: it needs shared "
+        "storage that every server sees."),
+    "SR_SOURCE_SPACE_INSUFFICIENT": (
+        "The storage repository has not enough free space for the high availability "
+        "heartbeat and metadata disks."),
+    # pool membership
+    "JOINING_HOST_CANNOT_BE_MASTER_OF_OTHER_HOSTS": (
+        "The server is the coordinator of a pool with other servers; only a standalone "
+        "server can join another pool."),
+    "JOINING_HOST_CANNOT_HAVE_RUNNING_VMS": (
+        "The server still runs VMs. Shut them down (or move them) before it joins the pool."),
+    "JOINING_HOST_CANNOT_HAVE_RUNNING_OR_SUSPENDED_VMS": (
+        "The server still has running or suspended VMs. Shut them down before it joins the "
+        "pool."),
+    "JOINING_HOST_CANNOT_HAVE_VMS_WITH_CURRENT_OPERATIONS": (
+        "Operations are still running on the server's VMs. Wait for them to finish."),
+    "JOINING_HOST_CANNOT_CONTAIN_SHARED_SRS": (
+        "The server has shared storage attached. Detach (forget) its shared SRs before it "
+        "joins the pool."),
+    "JOINING_HOST_CONNECTION_FAILED": (
+        "The server could not reach the pool coordinator. Check the address and the network "
+        "between them."),
+    "JOINING_HOST_SERVICE_FAILED": (
+        "The pool coordinator did not answer as a XenServer / XCP-ng server at that address."),
+    "POOL_JOINING_EXTERNAL_AUTH_MISMATCH": (
+        "The server and the pool use different external authentication (Active Directory). "
+        "Make them the same before it joins."),
+    "POOL_JOINING_HOST_MUST_HAVE_SAME_API_VERSION": (
+        "The server runs another API version ({host_api_version}) than the pool "
+        "({master_api_version}). Update one of them."),
+    "POOL_JOINING_HOST_MUST_HAVE_SAME_PRODUCT_VERSION": (
+        "The server runs another product version than the pool. Update one of them."),
+    "HOSTS_NOT_HOMOGENEOUS": "The server differs from the pool's servers: {reason}.",
+    "HOSTS_NOT_COMPATIBLE": "The server is not compatible with the pool's servers.",
+    "HOST_CANNOT_DESTROY_SELF": "A server cannot remove itself from the pool.",
 }
 
 SIZE_CODES = {"HOST_NOT_ENOUGH_FREE_MEMORY", "SR_FULL"}

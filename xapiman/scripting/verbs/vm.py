@@ -10,6 +10,8 @@ import sys
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.scripting import resolve
 from xapiman.scripting.connect import CliError, Opened
+from xapiman.scripting.migrate import add_arguments as migrate_options
+from xapiman.scripting.migrate import vm_migrate
 from xapiman.scripting.terminal import TerminalPrompter, cell, follow, printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.xapi.records import VM
@@ -59,10 +61,9 @@ def register(tree: CommandTree) -> None:
     copy.add_argument("--name", required=True, help="name of the new VM")
     copy.add_argument("--sr", required=True, metavar="SR", help="target SR (name or uuid)")
     task_options(copy)
-    migrate = tree.verb(group, "migrate", "live-migrate to another host of the pool",
-                        vm_operation)
-    migrate.add_argument("vm", metavar="VM", help="the VM's name or uuid")
-    migrate.add_argument("--host", required=True, metavar="HOST", help="name or uuid")
+    migrate = tree.verb(group, "migrate", "move VMs to another host of the pool or to another "
+                        "pool, with their disks (live when they run)", vm_migrate)
+    migrate_options(migrate)
     task_options(migrate)
     destroy = tree.verb(group, "destroy", "delete a VM and, unless --keep-disks, its disks",
                         vm_operation)
@@ -129,9 +130,6 @@ def vm_operation(opened: Opened, args: argparse.Namespace) -> int:
         elif verb == "copy":
             sr = resolve.find(cache, "sr", args.sr, what="SR")
             action_id, answers = "vm.copy", {"name": args.name, "sr": sr}
-        elif verb == "migrate":
-            host = resolve.find(cache, "host", args.host, what="host")
-            action_id, answers = "vm.migrate", {"host": host}
         elif verb == "destroy":
             from xapiman.actions.vm_snapshots import vm_disks
 

@@ -199,9 +199,21 @@ def resolve_vif_map(db: Database, vm: str, vif_map: dict[str, str]) -> dict[str,
     return resolved
 
 
+def source_versions(db: Database, vm: str) -> dict[str, str]:
+    """The software versions of the host the VM runs on (of the coordinator when it runs
+    nowhere), as xapi's migration version check takes them."""
+    host = db.get(vm, "VM")["resident_on"]
+    if db.find(host, "host") is None:
+        host = next(iter(db.all("pool").values()))["master"]
+    return dict(db.get(host, "host")["software_version"])
+
+
 def check_intra_pool(db: Database, vm: str, dest: Destination, vdi_map: dict[str, str],
                      vif_map: dict[str, str], options: dict[str, str]) -> None:
     rec = db.get(vm, "VM")
+    if not migration.versions_not_decreasing(source_versions(db, vm),
+                                             db.get(dest.host, "host")["software_version"]):
+        raise Failure("NOT_SUPPORTED_DURING_UPGRADE")
     if option_true(options, "copy"):
         raise Failure("OPERATION_NOT_ALLOWED", migration.COPY_INTRA_POOL)
     migration.check_sr_support(db, vdi_map, migration.local_features(db))
@@ -240,6 +252,9 @@ def check_remote_reach(vm: str, dest: Destination, remote: RemotePool,
 def check_cross_pool(db: Database, vm: str, dest: Destination, remote: RemotePool,
                      vdi_map: dict[str, str], options: dict[str, str]) -> None:
     rec = db.get(vm, "VM")
+    remote_versions = cast(dict[str, str], remote("host.get_software_version", dest.host))
+    if not migration.versions_not_decreasing(source_versions(db, vm), remote_versions):
+        raise Failure("VM_HOST_INCOMPATIBLE_VERSION_MIGRATE", vm, dest.host)
     migration.check_sr_support(db, vdi_map, remote_features(remote))
     if option_true(options, "copy") and not option_true(options, "force") \
             and rec["power_state"] != "Halted":
