@@ -136,7 +136,7 @@ def test_pages_for_each_kind() -> None:
                               "Console", "Performance", "Users", "Alerts", "Search"]
     assert titles["sr"] == ["General", "Disks", "Alerts", "Search"]
     assert titles["network"] == ["General", "Search"]
-    assert titles["connection"] == ["General", "Summary", "Memory", "Dashboard", "Storage",
+    assert titles["connection"] == ["General", "Summary", "HA", "Memory", "Dashboard", "Storage",
                                     "Networking", "Users", "Alerts", "Search"]
     assert titles["snapshot"] == ["General", "Storage", "Networking"]
 

@@ -32,11 +32,14 @@ READ_ONLY = {
              "get_vms_which_prevent_evacuation", "list_methods", "migrate_receive"},
     "SR": {"get_supported_types", "probe", "probe_ext",
            "set_physical_size",  # refused to every session but the storage backend's
-           "make"},  # MESSAGE_DEPRECATED
+           "make",  # MESSAGE_DEPRECATED
+           "assert_can_host_ha_statefile"},
     "VDI": {"resize_online"},  # no SR of the pool can: SR_OPERATION_NOT_SUPPORTED
     "VBD": {"assert_attachable"},
     "VIF": set(),
-    "pool": {"certificate_list", "get_license_state", "sync_database"},
+    "pool": {"certificate_list", "get_license_state", "sync_database",
+             "ha_compute_max_host_failures_to_tolerate", "ha_failover_plan_exists",
+             "ha_compute_hypothetical_max_host_failures_to_tolerate"},
 }
 
 Args = Callable[[XenAPI.Session, RunningPool], tuple]
@@ -192,6 +195,7 @@ VM_OPERATIONS: list[tuple[str, Args]] = [
     ("VM.provision", lambda s, p: (to_provision(s),)),
     ("VM.destroy", lambda s, p: (s.xenapi.VM.get_by_name_label("made")[0],)),
     ("VM.set_memory", lambda s, p: (vms(s, "Halted")[0], GiB)),
+    ("VM.set_ha_restart_priority", lambda s, p: (vms(s, "Halted")[0], "best-effort")),
     ("VM.set_memory_limits", lambda s, p: (vms(s, "Halted")[0], GiB, GiB, GiB, GiB)),
     ("VM.set_memory_static_range", lambda s, p: (vms(s, "Halted")[0], GiB, GiB)),
     ("VM.set_memory_dynamic_range", lambda s, p: (vms(s, "Halted")[0], GiB, GiB)),
@@ -403,6 +407,8 @@ POOL_OPERATIONS: list[tuple[str, Args]] = [
     ("pool.disable_external_auth", lambda s, p: (s.xenapi.pool.get_all()[0], {})),
     ("pool.enable_external_auth", lambda s, p: (s.xenapi.pool.get_all()[0], {},
                                                 "corp.example.com", "AD")),
+    ("pool.set_ha_host_failures_to_tolerate", lambda s, p: (s.xenapi.pool.get_all()[0], 1)),
+    ("pool.set_ha_allow_overcommit", lambda s, p: (s.xenapi.pool.get_all()[0], True)),
     ("pool.enable_ha", lambda s, p: ([], {})),
     ("pool.disable_ha", lambda s, p: ()),
     ("pool.eject", lambda s, p: ejectable(s)),

@@ -229,6 +229,9 @@ VM_CASES: list[tuple[str, dict, str]] = [
     # placement operations
     ("vm.start_on", dict(ops=HALTED_OPS), OK),
     ("vm.start_on", dict(power="Suspended", ops=SUSPENDED_OPS), SUSPENDED),
+    ("vm.set_ha", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
+    ("vm.set_ha", dict(ops=HALTED_OPS), OK),
+    ("vm.set_ha", dict(snapshot=True), ON_SNAPSHOT),
     ("vm.migrate", dict(power="Running", ops=RUNNING_OPS, tools=True),
      "There is no other server to move it to: connect another pool to move it there."),
     ("vm.migrate", dict(power="Running", ops=RUNNING_NO_TOOLS_OPS),
@@ -388,7 +391,8 @@ def test_single_object_actions_are_the_expected_ones() -> None:
     assert set(SINGLE) == {
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
-        "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add"}
+        "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add", "pool.ha_enable",
+        "pool.ha_disable"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()
@@ -421,7 +425,8 @@ OTHER_CLASS_CASES = [(a, cls) for a, x in sorted(REGISTRY.items())
 
 
 # what a record needs for the action to apply (a server leaves maintenance only when in it)
-OTHER_CLASS_STATE = {"host.maintenance_exit": {"enabled": False}}
+OTHER_CLASS_STATE = {"host.maintenance_exit": {"enabled": False},
+                     "pool.ha_disable": {"ha_enabled": True}}
 
 
 # actions that need more of the pool than the selected object

@@ -6,6 +6,7 @@ Importing this package registers every action in `base.REGISTRY`.
 from xapiman.actions import (  # noqa: F401
     alerts,
     host,
+    pool_ha,
     subjects,
     vm_cd,
     vm_create,

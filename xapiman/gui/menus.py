@@ -24,7 +24,8 @@ OBJECT_MENUS = ("pool", "server", "vm", "storage", "templates")
 
 ORDER: dict[str, tuple[str | None, ...]] = {
     "pool": ("vm.new", "vm.import", SEP, "pool.set_default_sr", "subject.add", SEP,
-             "object.rename", "object.tags", "object.folder"),
+             "pool.ha_enable", "pool.ha_disable", SEP, "object.rename", "object.tags",
+             "object.folder"),
     "server": ("vm.new", "vm.import", SEP, "host.maintenance_enter", "host.maintenance_exit",
                SEP, "host.reboot", "host.shutdown", SEP, "object.rename", "object.tags",
                "object.folder"),
@@ -32,6 +33,7 @@ ORDER: dict[str, tuple[str | None, ...]] = {
            "vm.suspend", "vm.resume", "vm.pause", "vm.unpause", SEP, "vm.force_shutdown",
            "vm.force_reboot", SEP, "vm.snapshot", "snapshot.revert", "snapshot.delete", SEP,
            "vm.clone", "vm.copy", "vm.export", "vm.migrate", "vm.make_template", SEP,
+           "vm.set_ha",
            "vm.cd_insert", "vm.cd_eject", SEP, "vm.set_vcpus", "vm.set_memory",
            "object.rename", "object.tags", "object.folder", SEP, "vm.delete"),
     "storage": ("sr.rescan", "pool.set_default_sr", SEP, "object.rename", "object.tags",

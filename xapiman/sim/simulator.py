@@ -6,6 +6,7 @@ import gc
 import logging
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,8 +159,22 @@ class Simulator:
         if server is not None:
             server.stop()
 
-    def kill_coordinator(self, successor: str | None = None, delay: float | None = None) -> None:
-        """The coordinator's server dies; after `delay` s `successor` takes over (as HA does)."""
+    def kill_host(self, host: str) -> None:
+        """`host` loses power: its server stops at once and the pool notices later (sim/ha.py:
+        with HA on, after the heartbeat timeout its protected VMs restart elsewhere). A killed
+        coordinator is replaced first."""
+        from xapiman.sim import ha
+
+        if host == self.coordinator:
+            self.kill_coordinator(then=lambda: ha.watch_dead_host(self, host))
+        else:
+            self.stop_host(host)
+            ha.watch_dead_host(self, host)
+
+    def kill_coordinator(self, successor: str | None = None, delay: float | None = None,
+                         then: Callable[[], None] | None = None) -> None:
+        """The coordinator's server dies; after `delay` s `successor` takes over (as HA does),
+        then `then()` runs."""
         old = self.coordinator
         if successor is None:
             successor = next((h for h in self.servers if h != old), None)
@@ -176,6 +191,8 @@ class Simulator:
                     self.db.update(metrics, live=False)
             self.sessions.expire_all()
             log.info("host %s is the new coordinator", successor)
+            if then is not None:
+                then()
 
         if wait <= 0:
             take_over()

@@ -1,10 +1,8 @@
-"""pool.*: designate_new_master, eject, HA on/off (simulated), sync_database, licence state,
+"""pool.*: designate_new_master, eject, sync_database, licence state,
 and the pool's allowed/current operations."""
 
 from __future__ import annotations
 
-from xapiman.sim import build
-from xapiman.sim.build import MiB
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure, internal_error
@@ -15,7 +13,6 @@ from xapiman.sim.handlers.registry import handler
 from xapiman.sim.model.spec import ENUMS
 from xapiman.sim.model.values import NULL_REF
 from xapiman.sim.operations import refresh_allowed, running_operation
-from xapiman.sim.placement import host_is_live
 
 POOL_OPERATIONS: tuple[str, ...] = ENUMS["pool_allowed_operations"]
 # Operations that refuse to run beside each other, with the error they give (xapi_pool_helpers).
@@ -30,9 +27,6 @@ BLOCKING = {
 }
 # Simulated seconds.
 TRANSITION_TIME = 5.0  # designate_new_master: database hand-over and restarts
-HA_TIME = 8.0  # enable_ha / disable_ha
-STATEFILE_SIZE = 4 * MiB
-HA_METADATA_SIZE = 256 * MiB
 
 
 def operation_errors(db: Database, pool: str) -> dict[str, Failure | None]:
@@ -164,46 +158,6 @@ def forget_local_sr(db: Database, sr: str) -> None:
     for pbd in list(db.get(sr, "SR")["PBDs"]):
         destroy_if_present(db, pbd)
     db.destroy(sr)
-
-
-# -- high availability (simulated: statefile VDIs, pool flags) --------------------------------
-
-def statefile_sr(db: Database, heartbeat_srs: list[str]) -> str:
-    for sr in heartbeat_srs:
-        db.get(sr, "SR")
-    if heartbeat_srs:
-        return heartbeat_srs[0]
-    for ref, rec in db.all("SR").items():
-        if rec["shared"] and rec["content_type"] != "iso" and rec["physical_size"] > 0:
-            return ref
-    raise Failure("CANNOT_CREATE_STATE_FILE")
-
-
-@handler("pool", "enable_ha")
-def enable_ha(call: Call, heartbeat_srs: list[str], configuration: dict[str, str]) -> None:
-    db, pool = call.db, call.sim.pool_ref()
-    with pool_operation(call, "ha_enable"):
-        for host in db.all("host"):
-            if not host_is_live(db, host):
-                raise Failure("HOST_OFFLINE", host)
-        sr = statefile_sr(db, heartbeat_srs)
-        call.sleep(HA_TIME)
-        with db.lock:
-            statefile = build.add_vdi(db, sr, "Statefile for HA", STATEFILE_SIZE,
-                                      used=STATEFILE_SIZE, vdi_type="ha_statefile")
-            build.add_vdi(db, sr, "Metadata for HA", HA_METADATA_SIZE, vdi_type="redo_log")
-            db.update(pool, ha_enabled=True, ha_statefiles=[statefile],
-                      ha_configuration=configuration, ha_plan_exists_for=0,
-                      ha_cluster_stack="xhad")
-
-
-@handler("pool", "disable_ha")
-def disable_ha(call: Call) -> None:
-    db, pool = call.db, call.sim.pool_ref()
-    with pool_operation(call, "ha_disable"):
-        call.sleep(HA_TIME / 2)
-        db.update(pool, ha_enabled=False, ha_statefiles=[], ha_configuration={},
-                  ha_plan_exists_for=0)
 
 
 # -- a freshly generated pool -------------------------------------------------------------------
