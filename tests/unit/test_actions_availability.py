@@ -392,7 +392,7 @@ def test_single_object_actions_are_the_expected_ones() -> None:
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
         "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add", "pool.ha_enable",
-        "pool.ha_disable"}
+        "pool.ha_disable", "pool.join", "host.eject", "host.designate"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()

@@ -7,6 +7,7 @@ from xapiman.actions import (  # noqa: F401
     alerts,
     host,
     pool_ha,
+    pool_membership,
     subjects,
     vm_cd,
     vm_create,

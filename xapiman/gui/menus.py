@@ -24,11 +24,11 @@ OBJECT_MENUS = ("pool", "server", "vm", "storage", "templates")
 
 ORDER: dict[str, tuple[str | None, ...]] = {
     "pool": ("vm.new", "vm.import", SEP, "pool.set_default_sr", "subject.add", SEP,
-             "pool.ha_enable", "pool.ha_disable", SEP, "object.rename", "object.tags",
-             "object.folder"),
+             "pool.ha_enable", "pool.ha_disable", SEP, "pool.join", SEP, "object.rename",
+             "object.tags", "object.folder"),
     "server": ("vm.new", "vm.import", SEP, "host.maintenance_enter", "host.maintenance_exit",
-               SEP, "host.reboot", "host.shutdown", SEP, "object.rename", "object.tags",
-               "object.folder"),
+               SEP, "host.reboot", "host.shutdown", SEP, "host.designate", "pool.join",
+               "host.eject", SEP, "object.rename", "object.tags", "object.folder"),
     "vm": ("vm.new", "vm.import", SEP, "vm.start", "vm.start_on", "vm.shutdown", "vm.reboot",
            "vm.suspend", "vm.resume", "vm.pause", "vm.unpause", SEP, "vm.force_shutdown",
            "vm.force_reboot", SEP, "vm.snapshot", "snapshot.revert", "snapshot.delete", SEP,

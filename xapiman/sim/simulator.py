@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from xapiman.sim import certificates, handlers, tls
+from xapiman.sim import certificates, handlers, membership, tls
 from xapiman.sim.alerts import AlertRaiser
 from xapiman.sim.db import Database
 from xapiman.sim.dispatch import Dispatcher
@@ -70,6 +70,7 @@ class Simulator:
         self.snapshot_cache: dict = {}
         self.servers: dict[str, HostServer] = {}
         self.alerts = AlertRaiser(self, incident_every=self.config.incident_every)
+        self.spawned: list[Simulator] = []  # servers it left behind (an ejected host ...)
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.cert: Path | None = None
         self.ssl_context = None
@@ -115,6 +116,7 @@ class Simulator:
             certificates.serve(self.db, self.cert.read_text())
         self.warm_up()
         self.alerts.start()
+        membership.register(self)
         # the pool's records live as long as the simulator and hold no reference cycles:
         # keep the cyclic collector from scanning them again and again
         gc.collect()
@@ -138,6 +140,10 @@ class Simulator:
         return server
 
     def stop(self) -> None:
+        membership.unregister(self)
+        for other in self.spawned:
+            other.stop()
+        self.spawned.clear()
         self.alerts.stop()
         for server in list(self.servers.values()):
             server.stop()

@@ -200,6 +200,11 @@ TEMPLATES: dict[str, str] = {
         "({master_api_version}). Update one of them."),
     "POOL_JOINING_HOST_MUST_HAVE_SAME_PRODUCT_VERSION": (
         "The server runs another product version than the pool. Update one of them."),
+    "POOL_JOINING_HOST_HAS_NON_MANAGEMENT_VLANS": (
+        "The server has VLANs besides its management interface. Remove them before it joins "
+        "the pool."),
+    "POOL_JOINING_HOST_HAS_BONDS": (
+        "The server has bonded interfaces. Remove the bonds before it joins the pool."),
     "HOSTS_NOT_HOMOGENEOUS": "The server differs from the pool's servers: {reason}.",
     "HOSTS_NOT_COMPATIBLE": "The server is not compatible with the pool's servers.",
     "HOST_CANNOT_DESTROY_SELF": "A server cannot remove itself from the pool.",

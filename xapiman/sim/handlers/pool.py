@@ -1,8 +1,11 @@
-"""pool.*: designate_new_master, eject, sync_database, licence state,
+"""pool.*: designate_new_master, eject, join (sim/membership.py), sync_database, licence state,
 and the pool's allowed/current operations."""
 
 from __future__ import annotations
 
+import threading
+
+from xapiman.sim import membership
 from xapiman.sim.call import Call
 from xapiman.sim.db import Database
 from xapiman.sim.errors import Failure, internal_error
@@ -115,8 +118,48 @@ def eject(call: Call, host: str) -> None:
                 raise Failure("OPERATION_NOT_ALLOWED", "VM resident on host")
         call.sleep(10.0)
         with db.lock:
+            rec = db.get(host, "host")
+            name, uuid = rec["name_label"], rec["uuid"]
+            port = sim.servers[host].port if host in sim.servers else 0
             forget_host(db, host)
-        db.after_commit(lambda: sim.stop_host(host))
+
+        def standalone() -> None:  # the host restarts on its own
+            sim.stop_host(host)
+            membership.serve_ejected(sim, name, uuid, port)
+
+        db.after_commit(standalone)
+
+
+@handler("pool", "join", "join_force")
+def join(call: Call, master_address: str, master_username: str, master_password: str) -> None:
+    """This standalone server joins the pool whose coordinator answers at `master_address`."""
+    sim, db = call.sim, call.db
+    found = membership.simulator_at(master_address)
+    if found is None or found[0] is sim:
+        raise Failure("JOINING_HOST_CONNECTION_FAILED")
+    pool_sim, their_host = found
+    if their_host != pool_sim.coordinator:
+        raise Failure("HOST_IS_SLAVE", pool_sim.db.get(pool_sim.coordinator, "host")["address"])
+    config = pool_sim.config
+    if master_username != config.user or master_password != config.password:
+        raise Failure("SESSION_AUTHENTICATION_FAILED", master_username,
+                      "Authentication failure")
+    with db.lock, pool_sim.db.lock:
+        error = membership.join_error(db, pool_sim.db)
+        if error is not None:
+            raise error
+    call.sleep(10.0)
+    host = sim.coordinator
+    with pool_sim.db.lock:
+        if pool_sim.db.find(host, "host") is not None:
+            raise internal_error("the host is in the pool already")
+        membership.copy_host(db, pool_sim.db, host, pool_sim.coordinator)
+        prepare_hosts(pool_sim.db)
+        refresh_pool_operations(pool_sim.db)
+    # the joining server restarts as a supporter of the pool (after answering this call)
+    timer = threading.Timer(0.2, membership.move_server, (sim, pool_sim, host))
+    timer.daemon = True
+    timer.start()
 
 
 def destroy_if_present(db: Database, ref: str) -> None:
