@@ -57,6 +57,12 @@ def test_ha_on_protects_vms_that_restart_after_their_server_dies(pool):
     assert re.search(r"^high availability +on$", result.stdout, re.M)
     assert "can lose 1 server" in result.stdout
 
+    result = cli(pool, "pool", "ha", "set", "--tolerate", "0")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^failures tolerated +0$", result.stdout, re.M)
+    result = cli(pool, "pool", "ha", "set", "--tolerate", "1")
+    assert result.returncode == 0, result.stderr
+
     victim = db.get(agile[0], "VM")["resident_on"]
     pool.sim.kill_host(victim)
     result = cli(pool, "pool", "ha", "status", "--json")

@@ -91,6 +91,15 @@ def test_ha_on_and_a_killed_server_s_vms_restarted_the_whole_story_shown(app, ar
             "High availability is already on."
         assert page.grab().save(str(artifacts_dir / "ha-on.png"))
 
+        # the number tolerated changes while HA is on
+        for number in ("0", "1"):
+            click(qtbot, page.actions_row.buttons["pool.ha_configure"])
+            form = wait_dialog(qtbot, FormDialog)
+            pick(form.findChild(QComboBox, "field_tolerate"), number)
+            click(qtbot, form.ok_button)
+            qtbot.waitUntil(lambda n=number: page.form.values("High availability").get(
+                "Server failures tolerated") == n, timeout=WAIT)
+
         # a server dies
         victim = db.get(protected[0], "VM")["resident_on"]
         victim_name = db.get(victim, "host")["name_label"]

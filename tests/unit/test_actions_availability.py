@@ -392,7 +392,7 @@ def test_single_object_actions_are_the_expected_ones() -> None:
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
         "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add", "pool.ha_enable",
-        "pool.ha_disable", "pool.join", "host.eject", "host.designate"}
+        "pool.ha_disable", "pool.ha_configure", "pool.join", "host.eject", "host.designate"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()
@@ -426,7 +426,8 @@ OTHER_CLASS_CASES = [(a, cls) for a, x in sorted(REGISTRY.items())
 
 # what a record needs for the action to apply (a server leaves maintenance only when in it)
 OTHER_CLASS_STATE = {"host.maintenance_exit": {"enabled": False},
-                     "pool.ha_disable": {"ha_enabled": True}}
+                     "pool.ha_disable": {"ha_enabled": True},
+                     "pool.ha_configure": {"ha_enabled": True}}
 
 
 # actions that need more of the pool than the selected object

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
-from xapiman.actions.common import names_of, runnable_or_raise
-from xapiman.actions.placement import host_live
+from xapiman.actions.common import ActionError, names_of, runnable_or_raise
+from xapiman.actions.placement import evacuation_preview, host_live
 from xapiman.actions.reasons import describe_busy
+from xapiman.i18n import translate
+from xapiman.xapi.errortext import explain
 
 
 def host_state(target: Target) -> Availability:
@@ -55,11 +57,15 @@ class HostAction(Action):
             return Availability(False, "The server is not in maintenance mode.")
         return YES
 
+    async def confirm(self, ctx: ActionContext, chosen: Sequence[Target]) -> bool:
+        """Ask the action's question (True: go ahead)."""
+        return not self.question or await ctx.prompter.confirm(
+            self.label, self.question.format(names=names_of(chosen)),
+            destroys=self.destroys, ok_label=self.label, danger=self.destructive)
+
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         chosen = runnable_or_raise(self, targets)
-        if self.question and not await ctx.prompter.confirm(
-                self.label, self.question.format(names=names_of(chosen)),
-                destroys=self.destroys, ok_label=self.label, danger=self.destructive):
+        if not await self.confirm(ctx, chosen):
             return []
         out = []
         for target in chosen:
@@ -79,6 +85,35 @@ class EnterMaintenance(HostAction):
     icon = "migrate"
     question = ("Put {names} into maintenance mode? Its running VMs are migrated to other "
                 "servers of the pool, and it takes no new VMs until it leaves maintenance mode.")
+
+
+    async def confirm(self, ctx: ActionContext, chosen: Sequence[Target]) -> bool:
+        """Say beforehand where each VM goes, and refuse in words when a VM cannot move."""
+        lines = []
+        for target in chosen:
+            blockers = await ctx.call(target, "host.get_vms_which_prevent_evacuation",
+                                      target.ref)
+            cache = target.conn.cache
+            if isinstance(blockers, dict) and blockers:
+                why = "; ".join(
+                    translate("Host", "'{vm}': {reason}").format(
+                        vm=(cache.record("vm", vm) or {}).get("name_label", vm),
+                        reason=explain(str(error[0]), [str(p) for p in error[1:]])
+                        if error else "")
+                    for vm, error in blockers.items())
+                raise ActionError(translate(
+                    "Host", "'{host}' cannot enter maintenance mode: these VMs cannot leave it. "
+                            "{why}").format(host=target.name(), why=why))
+            moves = evacuation_preview(cache, target.ref)
+            if not moves:
+                lines.append(translate("Host", "No VM runs on '{host}'.").format(
+                    host=target.name()))
+            for vm, rating, why in moves:
+                lines.append(translate("Host", "'{vm}' moves to {dest}").format(
+                    vm=vm, dest=rating.name) if rating else translate(
+                    "Host", "'{vm}' has no place to go: {why}").format(vm=vm, why=why))
+        text = self.question.format(names=names_of(chosen)) + "\n\n" + "\n".join(lines)
+        return await ctx.prompter.confirm(self.label, text, ok_label=self.label)
 
 
 class ExitMaintenance(HostAction):

@@ -445,3 +445,28 @@ def host_choices(vm_record: dict, cache, *, exclude_current: bool,
         out.append(Choice(rating.name, rating.ref, enabled=rating.suitable,
                           reason=rating.reason, detail=detail))
     return out
+
+
+def evacuation_preview(cache, host_ref: str) -> list[tuple[str, HostRating | None, str]]:
+    """Where each VM running on `host_ref` would go if the server left service, largest
+    first onto the best other server once the earlier ones are counted: (VM name, the
+    host's rating or None, why none can take it)."""
+    facts = {ref: HostFacts.of(ref, cache) for ref in cache.records("host") if ref != host_ref}
+    running = [rec for rec in cache.records("vm").values()
+               if rec.get("resident_on") == host_ref and not rec.get("is_control_domain")
+               and rec.get("power_state") in ("Running", "Paused")]
+    out: list[tuple[str, HostRating | None, str]] = []
+    for rec in sorted(running, key=lambda r: -vm_memory(r, cache)):
+        needs = VmNeeds.of_vm(rec, cache)
+        ratings = [rate_host(ref, cache, needs, facts=facts[ref]) for ref in facts]
+        good = [r for r in ratings if r.suitable]
+        name = str(rec.get("name_label", ""))
+        if not good:
+            why = min((r.reason for r in ratings), default="", key=len) or translate(
+                "Placement", "there is no other server")
+            out.append((name, None, why))
+            continue
+        best = min(good, key=lambda r: (-r.score, r.name, r.ref))
+        facts[best.ref] = facts[best.ref].taking(needs)
+        out.append((name, best, ""))
+    return out

@@ -163,6 +163,31 @@ def _pool_state(target: Target) -> Availability:
     return YES
 
 
+async def most_failures(ctx: ActionContext, target: Target) -> int:
+    """The server failures the pool can take now (the server computes it)."""
+    return int(str(await ctx.call(target, "pool.ha_compute_max_host_failures_to_tolerate")))
+
+
+def tolerate_field(most: int, default: int) -> Field:
+    return Field("tolerate", translate("HA", "Server failures to tolerate"), "choice",
+                 min(default, most), tuple(Choice(str(n), n) for n in range(most + 1)))
+
+
+def tolerated(answers: dict, most: int) -> int:
+    """The answer's number of failures, checked against what the pool can take."""
+    try:
+        wanted = int(str(answers["tolerate"]))
+    except ValueError:
+        raise ActionError(translate("HA", "The number of failures to tolerate must be a "
+                                          "whole number.")) from None
+    if not 0 <= wanted <= most:
+        raise ActionError(translate(
+            "HA", "The pool can restart its protected VMs after at most {most} server "
+                  "failure(s), so it cannot tolerate {n}. Protect fewer VMs or free memory."
+        ).format(most=most, n=wanted))
+    return wanted
+
+
 class HaSwitch(Action):
     """Turns the pool's high availability on (`turns_on`) or off."""
 
@@ -194,8 +219,7 @@ class EnableHa(HaSwitch):
             raise ActionError(translate(
                 "HA", "No SR can hold the heartbeat: it needs shared storage every server sees."
             ) + (f" ({reasons})" if reasons else ""))
-        most = int(str(await ctx.call(target, "pool.ha_compute_max_host_failures_to_tolerate")))
-        tolerate = tuple(Choice(str(n), n) for n in range(most + 1))
+        most = await most_failures(ctx, target)
         answers = await ctx.ask(Form(
             translate("HA", "Turn On High Availability"),
             translate("HA", "Servers watch each other through a heartbeat on shared storage; "
@@ -203,8 +227,7 @@ class EnableHa(HaSwitch):
                             "VMs as they are, the pool can lose at most {n} server(s) at once.")
             .format(n=most),
             (Field("sr", translate("HA", "Heartbeat SR"), "choice", usable[0].value, choices),
-             Field("tolerate", translate("HA", "Server failures to tolerate"), "choice", most,
-                   tolerate)),
+             tolerate_field(most, most)),
             ok_label=translate("HA", "Turn On")))
         if answers is None:
             return []
@@ -214,16 +237,7 @@ class EnableHa(HaSwitch):
         if problem:
             raise ActionError(translate("HA", "The heartbeat cannot go on '{sr}': {why}.").format(
                 sr=(cache.record("SR", sr) or {}).get("name_label", sr), why=problem))
-        try:
-            wanted = int(str(answers["tolerate"]))
-        except ValueError:
-            raise ActionError(translate("HA", "The number of failures to tolerate must be a "
-                                              "whole number.")) from None
-        if not 0 <= wanted <= most:
-            raise ActionError(translate(
-                "HA", "The pool can restart its protected VMs after at most {most} server "
-                      "failure(s), so it cannot tolerate {n}. Protect fewer VMs or free memory."
-            ).format(most=most, n=wanted))
+        wanted = tolerated(answers, most)
         await ctx.call(target, "pool.set_ha_host_failures_to_tolerate", target.ref, wanted)
         return [await ctx.start(translate("HA", "Turn on high availability in '{pool}'").format(
             pool=target.name()), target, "pool.enable_ha", [sr], {})]
@@ -244,6 +258,27 @@ class DisableHa(HaSwitch):
             return []
         return [await ctx.start(translate("HA", "Turn off high availability in '{pool}'")
                                 .format(pool=target.name()), target, "pool.disable_ha")]
+
+
+class ChangeHaTolerance(HaSwitch):
+    id = "pool.ha_configure"
+    label = "Change Server Failures to Tolerate"
+    turns_on = False  # needs HA on, as turning it off does
+
+    async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
+        target = first_runnable(self, targets)
+        most = await most_failures(ctx, target)
+        now = _int((target.record() or {}).get("ha_host_failures_to_tolerate", 0))
+        answers = await ctx.ask(Form(
+            self.label,
+            translate("HA", "With its VMs as they are, the pool can lose at most {n} server(s) "
+                            "at once and still restart its protected VMs.").format(n=most),
+            (tolerate_field(most, now),), ok_label=translate("HA", "Apply")))
+        if answers is None:
+            return []
+        await ctx.call(target, "pool.set_ha_host_failures_to_tolerate", target.ref,
+                       tolerated(answers, most))
+        return []
 
 
 class SetHaRestart(Action):
@@ -300,4 +335,5 @@ class SetHaRestart(Action):
 
 ENABLE_HA = register(EnableHa())
 DISABLE_HA = register(DisableHa())
+CHANGE_HA_TOLERANCE = register(ChangeHaTolerance())
 SET_HA_RESTART = register(SetHaRestart())

@@ -24,7 +24,8 @@ OBJECT_MENUS = ("pool", "server", "vm", "storage", "templates")
 
 ORDER: dict[str, tuple[str | None, ...]] = {
     "pool": ("vm.new", "vm.import", SEP, "pool.set_default_sr", "subject.add", SEP,
-             "pool.ha_enable", "pool.ha_disable", SEP, "pool.join", SEP, "object.rename",
+             "pool.ha_enable", "pool.ha_configure", "pool.ha_disable", SEP, "pool.join", SEP,
+             "object.rename",
              "object.tags", "object.folder"),
     "server": ("vm.new", "vm.import", SEP, "host.maintenance_enter", "host.maintenance_exit",
                SEP, "host.reboot", "host.shutdown", SEP, "host.designate", "pool.join",

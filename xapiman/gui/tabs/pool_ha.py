@@ -26,6 +26,7 @@ class PoolHaPage(PropertiesPage):
     kinds = frozenset({"connection"})
     order = 10
     buttons = (("pool.ha_enable", "Turn On High Availability…"),
+               ("pool.ha_configure", "Change Failures to Tolerate…"),
                ("pool.ha_disable", "Turn Off High Availability…"))
 
     def __init__(self, context, parent: QWidget | None = None) -> None:

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import Callable
 
 from xapiman.actions import REGISTRY, ActionContext, Target
 from xapiman.actions.pool_ha import PRIORITY_OF_WORD, ha_status, priority_text
@@ -26,6 +27,9 @@ def register(tree: CommandTree) -> None:
                                                     "uuid)")
     enable.add_argument("--tolerate", type=int, metavar="N",
                         help="server failures to tolerate (default: as many as the pool can)")
+    change = tree.verb(verbs, "set", "change the server failures to tolerate while HA is on",
+                       ha_set)
+    change.add_argument("--tolerate", type=int, metavar="N", required=True)
     disable = tree.verb(verbs, "disable", "turn high availability off", ha_disable)
     disable.add_argument("--yes", action="store_true", help="do not ask first")
     status = tree.verb(verbs, "status", "whether HA is on, its plan and the protected VMs",
@@ -67,23 +71,26 @@ def ha_enable(opened: Opened, args: argparse.Namespace) -> int:
     if args.tolerate is not None:
         answers["tolerate"] = args.tolerate
     run_action("pool.ha_enable", [pool_target(opened)], answers, True)
-    settle(opened, True)
+    settle(lambda: ha_status(opened.conn.cache).enabled)
+    return ha_show(opened, argparse.Namespace(json=False))
+
+
+def ha_set(opened: Opened, args: argparse.Namespace) -> int:
+    run_action("pool.ha_configure", [pool_target(opened)], {"tolerate": args.tolerate}, True)
+    settle(lambda: ha_status(opened.conn.cache).tolerated == args.tolerate)
     return ha_show(opened, argparse.Namespace(json=False))
 
 
 def ha_disable(opened: Opened, args: argparse.Namespace) -> int:
     run_action("pool.ha_disable", [pool_target(opened)], {}, args.yes)
-    settle(opened, False)
+    settle(lambda: not ha_status(opened.conn.cache).enabled)
     return ha_show(opened, argparse.Namespace(json=False))
 
 
-def settle(opened: Opened, enabled: bool, timeout: float = 10.0) -> None:
+def settle(done: Callable[[], bool], timeout: float = 10.0) -> None:
     """Wait until the pool's events brought the new state into the cache."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pool = next(iter(opened.conn.cache.records("pool").values()), {})
-        if bool(pool.get("ha_enabled")) == enabled:
-            return
+    while time.monotonic() < deadline and not done():
         time.sleep(0.05)
 
 
