@@ -24,6 +24,7 @@ PAGES: list[type[TabPage]] = []
 TITLES = (
     QT_TRANSLATE_NOOP("Tabs", "General"),
     QT_TRANSLATE_NOOP("Tabs", "Summary"),
+    QT_TRANSLATE_NOOP("Tabs", "HA"),
     QT_TRANSLATE_NOOP("Tabs", "Memory"),
     QT_TRANSLATE_NOOP("Tabs", "vCPUs"),
     QT_TRANSLATE_NOOP("Tabs", "Storage"),

@@ -15,7 +15,7 @@ from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import PropertiesPage
 from xapiman.gui.tabs.lists import RefList, Row
 from xapiman.gui.tabs.widgets import ActionButtons, Section, Usage, section_heading
-from xapiman.i18n import translate
+from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 
 SET_HA = "vm.set_ha"
 
@@ -25,9 +25,9 @@ class PoolHaPage(PropertiesPage):
     title = "HA"
     kinds = frozenset({"connection"})
     order = 10
-    buttons = (("pool.ha_enable", "Turn On High Availability…"),
-               ("pool.ha_configure", "Change Failures to Tolerate…"),
-               ("pool.ha_disable", "Turn Off High Availability…"))
+    buttons = (("pool.ha_enable", QT_TRANSLATE_NOOP("Tabs", "Turn On High Availability…")),
+               ("pool.ha_configure", QT_TRANSLATE_NOOP("Tabs", "Change Failures to Tolerate…")),
+               ("pool.ha_disable", QT_TRANSLATE_NOOP("Tabs", "Turn Off High Availability…")))
 
     def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -42,7 +42,7 @@ class PoolHaPage(PropertiesPage):
                                      translate("HA", "Start order"), translate("HA", "State"),
                                      translate("HA", "Server")], sort_column=None)
         self.vm_buttons = ActionButtons()
-        self.vm_buttons.add(SET_HA, translate("HA", "Change restart priority…"),
+        self.vm_buttons.add(SET_HA, QT_TRANSLATE_NOOP("Tabs", "Change restart priority…"),
                             lambda: self.run_action(SET_HA, self.vms.selected_keys()))
         column.addWidget(self.vm_buttons)
         self.vms.itemSelectionChanged.connect(self._update_vm_buttons)
