@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QLabel
 
 from tests.gui.fixtures import (  # noqa: F401 (app_fixture, loop_fixture: fixtures)
     App,
@@ -68,6 +68,11 @@ def test_the_window_speaks_french(french, app: App, pool, qtbot) -> None:
                     window.tabs.tabText(0) == "Général", timeout=15_000)
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert tabs[:4] == ["Général", "Mémoire", "vCPU", "Stockage"] and "Recherche" in tabs
+    general = window.tabs.widget(0)
+    qtbot.waitUntil(lambda: general.findChild(QLabel, "label:Power state") is not None,
+                    timeout=15_000)
+    assert general.findChild(QLabel, "label:Power state").text() == "État d'alimentation\u00a0:"
+    assert general.findChild(QLabel, "value:Power state").text() == "En marche"
     start = window.binder["vm.start"]
     assert start.text() == "Démarrer" and not start.isEnabled()
     assert start.toolTip().startswith("Démarrer\u00a0: Impossible tant que la VM est en marche.")

@@ -14,6 +14,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from xapiman.gui.tabs.property_names import shown_label, shown_value
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -56,7 +58,7 @@ class RefList(QTreeWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self.setColumnCount(len(columns))
-        self.setHeaderLabels(columns)
+        self.setHeaderLabels([shown_label(column) for column in columns])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
@@ -125,6 +127,7 @@ class RefList(QTreeWidget):
 def fill_item(item: QTreeWidgetItem, row: Row) -> None:
     """Set an item's texts, sort keys, icon and tooltip where they differ."""
     for column, text in enumerate(row.texts):
+        text = shown_value(text)
         if item.text(column) != text:
             item.setText(column, text)
         key = row.sort[column] if column < len(row.sort) else None

@@ -12,6 +12,17 @@ from __future__ import annotations
 from xapiman.i18n import QT_TRANSLATE_NOOP, translate
 
 LABELS = (
+    QT_TRANSLATE_NOOP("Properties", "Active"),
+    QT_TRANSLATE_NOOP("Properties", "Device"),
+    QT_TRANSLATE_NOOP("Properties", "Duplex"),
+    QT_TRANSLATE_NOOP("Properties", "IP address"),
+    QT_TRANSLATE_NOOP("Properties", "Link"),
+    QT_TRANSLATE_NOOP("Properties", "MAC address"),
+    QT_TRANSLATE_NOOP("Properties", "Management"),
+    QT_TRANSLATE_NOOP("Properties", "NIC"),
+    QT_TRANSLATE_NOOP("Properties", "Position"),
+    QT_TRANSLATE_NOOP("Properties", "Read-only"),
+    QT_TRANSLATE_NOOP("Properties", "Used"),
     QT_TRANSLATE_NOOP("Properties", "API version"),
     QT_TRANSLATE_NOOP("Properties", "Address"),
     QT_TRANSLATE_NOOP("Properties", "Allocated"),
@@ -97,6 +108,9 @@ LABELS = (
 )
 
 VALUES = (
+    QT_TRANSLATE_NOOP("Values", "Full"),
+    QT_TRANSLATE_NOOP("Values", "Half"),
+    QT_TRANSLATE_NOOP("Values", "Disconnected"),
     QT_TRANSLATE_NOOP("Values", "A deleted VM"),
     QT_TRANSLATE_NOOP("Values", "Connected"),
     QT_TRANSLATE_NOOP("Values", "Coordinator"),
