@@ -6,6 +6,7 @@ import platform
 from importlib import metadata
 
 from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR, Qt
+from PyQt6.QtGui import QKeySequence
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +22,7 @@ from xapiman.gui.shell_menus import documentation_path
 from xapiman.i18n import translate
 
 LICENCE = "GPL-3.0-or-later"
+NATIVE = QKeySequence.SequenceFormat.NativeText  # key names in the user's language
 
 
 def app_version() -> str:
@@ -124,9 +126,9 @@ class ShortcutsDialog(QDialog):
                  translate("About", "Move between search, tree, pages and tasks")),
                 (translate("About", "Menu key / Shift+F10"),
                  translate("About", "The selected object's context menu")),
-                ("Ctrl+F", translate("About", "Search the tree"))]
+                (QKeySequence("Ctrl+F").toString(NATIVE), translate("About", "Search the tree"))]
         for action in window.findChildren(type(window.toolbar.actions()[0])):
-            keys = action.shortcut().toString()
+            keys = action.shortcut().toString(NATIVE)  # in the user's language: Ctrl+Maj+A
             text = action.text().replace("&", "")
             if keys and (keys, text) not in seen:
                 seen.add((keys, text))
@@ -134,8 +136,10 @@ class ShortcutsDialog(QDialog):
         for keys, text in sorted(rows, key=lambda r: r[1].casefold()):
             QTreeWidgetItem(self.table, [keys, text])
         self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
         box.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
-        self.resize(560, 460)
+        wanted = self.table.columnWidth(0) + self.table.columnWidth(1) + 60
+        self.resize(min(max(560, wanted), 960), 460)  # every command readable in full
