@@ -144,6 +144,11 @@ VALUES = (
     QT_TRANSLATE_NOOP("Values", "No shared storage."),
     QT_TRANSLATE_NOOP("Values", "This object no longer exists."),
 )
+# labels of the pages' action buttons given as data (ActionButtons translates them)
+BUTTONS = (
+    QT_TRANSLATE_NOOP("Tabs", "Insert ISO…"),
+    QT_TRANSLATE_NOOP("Tabs", "Eject"),
+)
 _VALUES = frozenset(VALUES)
 
 

@@ -3724,6 +3724,14 @@
         <translation>Sélectionnez d'abord un objet.</translation>
     </message>
     <message>
+        <source>Insert ISO…</source>
+        <translation>Insérer un ISO…</translation>
+    </message>
+    <message>
+        <source>Eject</source>
+        <translation>Éjecter</translation>
+    </message>
+    <message>
         <source>DVD drive:</source>
         <translation>Lecteur de DVD :</translation>
     </message>
