@@ -100,6 +100,19 @@ def test_the_simulator_does_not_depend_on_the_client() -> None:
     assert offenders == []
 
 
+def test_the_null_reference_is_spelled_in_one_place_per_side() -> None:
+    """The client writes the null reference as `xapi.refs.NULL_REF`, the simulator as
+    `sim.model.values.NULL_REF` (its datamodel tables, generated from xenapi.json, spell the
+    defaults as the datamodel does); no module keeps a copy of its own."""
+    allowed = {"xapiman/xapi/refs.py", "xapiman/sim/model/values.py",
+               "xapiman/sim/model/tables.py"}
+    offenders = sorted(
+        str(path.relative_to(REPO)) for path in (REPO / "xapiman").rglob("*.py")
+        if "OpaqueRef:NULL" in path.read_text()
+        and str(path.relative_to(REPO)) not in allowed)
+    assert offenders == []
+
+
 def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     """The imports a module runs: all of them but those under `if TYPE_CHECKING:`."""
     found: list[ast.Import | ast.ImportFrom] = []

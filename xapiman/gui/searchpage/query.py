@@ -19,8 +19,8 @@ from xapiman.gui.tree.layout import folder_of, vm_kind
 from xapiman.i18n import translate
 from xapiman.xapi.metricstore import Load
 from xapiman.xapi.records import as_int, as_time
+from xapiman.xapi.refs import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 KINDS = ("vm", "template", "host", "sr", "network")
 
 
@@ -106,19 +106,19 @@ def objects_below(cache, kind: str, ref: str) -> list[tuple[str, str]]:
         out.extend(("vm", r) for r in cache.referrers("vm", "resident_on", ref)
                    if _shown_vm(cache.record("vm", r) or {}))
         for pbd in cache.referrers("pbd", "host", ref):
-            sr = (cache.record("pbd", pbd) or {}).get("SR", NULL)
+            sr = (cache.record("pbd", pbd) or {}).get("SR", NULL_REF)
             rec = cache.record("sr", sr)
             if rec is not None and not rec.get("shared"):
                 out.append(("sr", sr))
     elif kind == "sr":
         for vdi in (cache.record("sr", ref) or {}).get("VDIs", ()):
             for vbd in (cache.record("vdi", vdi) or {}).get("VBDs", ()):
-                vm = (cache.record("vbd", vbd) or {}).get("VM", NULL)
+                vm = (cache.record("vbd", vbd) or {}).get("VM", NULL_REF)
                 if _shown_vm(cache.record("vm", vm) or {"is_control_domain": True}):
                     out.append(("vm", vm))
     elif kind == "network":
         for vif in (cache.record("network", ref) or {}).get("VIFs", ()):
-            vm = (cache.record("vif", vif) or {}).get("VM", NULL)
+            vm = (cache.record("vif", vif) or {}).get("VM", NULL_REF)
             if _shown_vm(cache.record("vm", vm) or {"is_control_domain": True}):
                 out.append(("vm", vm))
     elif kind in ("vm", "template", "snapshot"):
@@ -200,16 +200,16 @@ def _state(cls, ref, rec, cache, load) -> Cell:
 
 
 def _server(cls, ref, rec, cache, load) -> Cell:
-    host = NULL
+    host: str = NULL_REF
     if cls == "vm":
-        host = rec.get("resident_on", NULL)
-        if host == NULL:
-            host = rec.get("affinity", NULL)
+        host = rec.get("resident_on", NULL_REF)
+        if host == NULL_REF:
+            host = rec.get("affinity", NULL_REF)
     elif cls == "sr":
         from xapiman.actions.naming import sr_host
 
-        host = sr_host(cache, ref) or NULL
-    text = str((cache.record("host", host) or {}).get("name_label", "")) if host != NULL else ""
+        host = sr_host(cache, ref) or NULL_REF
+    text = str((cache.record("host", host) or {}).get("name_label", "")) if host != NULL_REF else ""
     return text, text.casefold()
 
 
@@ -252,7 +252,7 @@ def _size(cls, ref, rec, cache, load) -> Cell:
             vbd_rec = cache.record("vbd", vbd) or {}
             if vbd_rec.get("type") == "CD":
                 continue
-            vdi = cache.record("vdi", vbd_rec.get("VDI", NULL)) or {}
+            vdi = cache.record("vdi", vbd_rec.get("VDI", NULL_REF)) or {}
             total += as_int(vdi.get("virtual_size"))
         return (fmt.size(total) if total else ""), total
     if cls == "sr":

@@ -10,8 +10,7 @@ from xapiman.gui.tabs.general import ListPage
 from xapiman.gui.tabs.lists import Row
 from xapiman.i18n import translate
 from xapiman.xapi.records import PIF, SR, Network, as_bool, as_int
-
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 
 def _hidden_network(record: dict) -> bool:
@@ -135,7 +134,7 @@ class PoolStoragePage(ListPage):
 
     def rows(self, record: dict) -> list[Row]:
         self.watching.any_of("sr").any_of("pbd").any_of("pool")
-        default = record.get("default_SR", NULL)
+        default = record.get("default_SR", NULL_REF)
         out = []
         for ref, raw in self.cache.records("sr").items():
             if raw.get("content_type") == "iso" and raw.get("type") == "udev":
@@ -155,7 +154,7 @@ class PoolStoragePage(ListPage):
     def summary_text(self, record: dict, rows: list[Row]) -> str:
         if not rows:
             return translate("Storage", "This pool has no storage.")
-        if record.get("default_SR", NULL) in (NULL, ""):
+        if record.get("default_SR", NULL_REF) in (NULL_REF, ""):
             return translate("Storage", "No storage is the default: new VMs' disks go where "
                                         "you choose each time.")
         return ""
