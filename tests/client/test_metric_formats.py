@@ -73,8 +73,11 @@ def test_both_forms_of_one_answer_agree(pool):
         as_json = parse_updates(_get(parts, path + "&json"))
     assert as_json.columns == as_xml.columns
     assert host["uuid"] in {c.uuid for c in as_json.columns if c}
-    assert np.array_equal(as_json.times, as_xml.times)
-    assert np.allclose(as_json.values, as_xml.values, equal_nan=True)
+    # "the last 60 s" moves on by a 5 s row when a step ends between the two requests (on a
+    # loaded machine it does): the rows both answers hold must agree, and be all but one
+    rows, in_json, in_xml = np.intersect1d(as_json.times, as_xml.times, return_indices=True)
+    assert len(rows) >= max(len(as_json.times), len(as_xml.times)) - 1 >= 10
+    assert np.allclose(as_json.values[:, in_json], as_xml.values[:, in_xml], equal_nan=True)
 
 
 @pytest.mark.parametrize("body, why", [
