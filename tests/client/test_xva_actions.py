@@ -123,7 +123,10 @@ def test_a_suspended_vm_exports_and_stays_suspended(env, tmp_path) -> None:
     conn.call("VM.start", vm, False, False)
     conn.call("VM.suspend", vm)
     try:
-        wait_until(lambda: conn.cache.record("VM", vm)["power_state"] == "Suspended")
+        # the export is offered once the client sees the suspend over, not only its result
+        # (the operation can leave current_operations in a later event than the power state)
+        wait_until(lambda: conn.cache.record("VM", vm)["power_state"] == "Suspended"
+                   and not conn.cache.record("VM", vm)["current_operations"], 30)
         target = tmp_path / "suspended.xva"
         [started] = export(conn, vm, target)
         assert started.handle.wait(60) == str(target)
