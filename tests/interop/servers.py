@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -201,14 +202,27 @@ class TigerVnc:
         binary = need("Xtigervnc", "tigervnc-standalone-server")
         self.xwd = need("xwd", "x11-apps")
         self.socket = folder / f"xt-{width}x{height}.sock"
-        self.display = free_display()
-        command = [binary, self.display, "-geometry", f"{width}x{height}",
+        # The server takes a free display number itself and writes it to a pipe once it
+        # accepts clients (-displayfd): a number picked here could be taken by another X
+        # server starting at the same time (parallel tests), which this one would then greet.
+        ready, ready_w = os.pipe()
+        command = [binary, "-displayfd", str(ready_w), "-geometry", f"{width}x{height}",
                    "-depth", "24", "-rfbunixpath", str(self.socket), "-rfbport", "-1",
                    "-AlwaysShared", "-AcceptSetDesktopSize", "-nolisten", "tcp", *security]
         self.log = folder / f"xtigervnc-{width}x{height}.log"
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=log)
+        try:
+            with self.log.open("w") as log:
+                self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
+                                                stderr=log, pass_fds=(ready_w,))
+        finally:
+            os.close(ready_w)
+        try:
+            self.display = f":{_read_line(ready, self.process, self.log)}"
+        except BaseException:
+            stop(self.process)
+            raise
+        finally:
+            os.close(ready)
         self.client: subprocess.Popen | None = None
         self.lines: list[str] = []
         wait_for(self._answers, "Xtigervnc accepting X clients", process=self.process,
@@ -251,13 +265,19 @@ class TigerVnc:
         stop(self.process)
 
 
-def free_display() -> str:
-    """An X display number nobody uses (no socket, no lock file)."""
-    for number in range(40, 200):
-        if not (Path(f"/tmp/.X11-unix/X{number}").exists()
-                or Path(f"/tmp/.X{number}-lock").exists()):
-            return f":{number}"
-    pytest.fail("no free X display number")
+def _read_line(fd: int, process: subprocess.Popen, log: Path) -> str:
+    """The line a starting server writes to the pipe `fd` (its display number)."""
+    data = b""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not data.endswith(b"\n"):
+        if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            pytest.fail(f"Xtigervnc gave no display number within {START_TIMEOUT:g} s")
+        chunk = os.read(fd, 64)
+        if not chunk:
+            said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            pytest.fail(f"Xtigervnc exited with status {process.wait(5)} {said}")
+        data += chunk
+    return data.decode().strip()
 
 
 # -- x11vnc ----------------------------------------------------------------------------------
@@ -275,7 +295,10 @@ class X11vncRaw:
         self.output = folder / "x11vnc.out"
         self.write(pattern(width, height, 0))
         command = [binary, "-rawfb", f"map:{self.file}@{width}x{height}x32",
-                   "-rfbversion", "3.3", "-localhost", "-nopw", "-forever", "-shared",
+                   # loopback by address: -localhost looks the name up for IPv6 too and
+                   # probes for ports there in vain, which took 5 s before each start
+                   "-rfbversion", "3.3", "-listen", "127.0.0.1", "-noipv6", "-nopw",
+                   "-forever", "-shared",
                    "-pipeinput", f"cat >> {self.events}", "-noxdamage", "-wait", "5",
                    "-defer", "5"]
         with self.output.open("w") as out:
