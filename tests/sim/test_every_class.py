@@ -184,3 +184,19 @@ def test_every_class_is_in_events_counts_and_method_list(wire, walk_pool):
     methods = set(wire.call_raw("system.listMethods", []))
     expected = {m.wire_name for spec in MODEL.values() for m in spec.messages.values()}
     assert expected <= methods
+
+
+def test_unimplemented_custom_messages_answer_as_xapi_does(wire, walk_pool):
+    """A custom message the simulator does not implement answers NOT_IMPLEMENTED [its name],
+    as xapi does for functions it lacks; never MESSAGE_METHOD_UNKNOWN."""
+    from xapiman.sim.dispatch import accessor_rule
+    from xapiman.sim.handlers import HANDLERS
+
+    unimplemented = [m for spec in MODEL.values() for m in spec.messages.values()
+                     if m.kind == "custom" and (m.cls, m.name) not in HANDLERS
+                     and accessor_rule(m) is None and m.lifecycle != "Removed_s" and m.session]
+    assert unimplemented
+    for msg in unimplemented:
+        args = [sample(p.type, walk_pool) for p in msg.params]
+        assert expect_failure(wire.call, msg.wire_name, *args) == \
+            ["NOT_IMPLEMENTED", msg.wire_name], msg.wire_name
