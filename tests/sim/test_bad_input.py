@@ -102,3 +102,26 @@ def test_chunked_requests_are_refused(fuzz_pool):
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
         sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.1 411")
+
+
+@pytest.mark.parametrize("protocol", ["xml", "json"])
+def test_an_int_beyond_64_bits_is_refused_and_changes_nothing(fuzz_pool, protocol):
+    """XAPI's ints are 64-bit: a bigger one is refused, so no record holds what no client
+    could read back."""
+    wire = rpc.Wire(fuzz_pool.url, protocol)
+    wire.login(fuzz_pool.user, fuzz_pool.password)
+    try:
+        vm = next(ref for ref, rec in wire.call("VM.get_all_records").items()
+                  if not rec["is_control_domain"])
+        generation = fuzz_pool.db.generation
+        for value in ("99999999999999999999999", str(2**63), str(-(2**63) - 1)):
+            with pytest.raises(rpc.Failed) as info:
+                wire.call("VM.set_user_version", vm, value)
+            assert info.value.description[0] == "INTERNAL_ERROR"
+            assert "Runtime_error" in info.value.description[1]
+        assert fuzz_pool.db.generation == generation
+        wire.call("VM.set_user_version", vm, str(2**63 - 1))
+        assert str(wire.call("VM.get_user_version", vm)) == str(2**63 - 1)
+        assert wire.call("VM.get_all_records")
+    finally:
+        wire.close()

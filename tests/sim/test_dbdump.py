@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import XenAPI
 
+from tests.sim.rpc import Wire
 from xapiman.sim.db import NO_EVENTS, Database
 from xapiman.sim.dbdump import load_dump, parse_sexpr, unprotect
 from xapiman.sim.model.spec import DATABASE_CLASSES, MODEL
@@ -234,6 +235,58 @@ def test_hand_edited_dump_loads(tmp_path, caplog):
     text = caplog.text
     assert "closing" in text and "actions_after_crash" in text and "teleport" in text
     assert "edited.xml: not served: VMPP (1 row: loaded, but XAPI removed the class" in text
+
+
+ODD_VALUES = """<database><manifest/>
+<table name="pool"><row ref="OpaqueRef:p" master="OpaqueRef:h" other_config="OpaqueRef:NULL"/>
+</table>
+<table name="host"><row ref="OpaqueRef:h" name__label="h" current_operations="true"
+  tags="'(\\'kept\\')'" memory__overhead="99999999999999999999999"/></table>
+<table name="host_cpu"><row ref="OpaqueRef:c" host="OpaqueRef:h" speed="-1e400"
+  utilisation="nan"/></table>
+<table name="VM"><row ref="OpaqueRef:v" name__label="v" blocked_operations="('a' 'b'"
+  VCPUs__params="x" user_version="-9223372036854775808"/></table>
+</database>
+"""
+
+
+def test_values_of_the_wrong_shape_are_left_at_their_defaults(tmp_path, caplog):
+    """A lone word where a map or set belongs, an int beyond 64 bits, a float that is not a
+    number: each field is left at its default, with a warning, and the pool is served."""
+    path = tmp_path / "odd.xml"
+    path.write_text(ODD_VALUES)
+    with caplog.at_level(logging.WARNING, logger="xapiman.sim.dbdump"):
+        db = load_dump(path)
+    host = db.get("OpaqueRef:h", "host")
+    assert db.get("OpaqueRef:p", "pool")["other_config"] == {}
+    assert host["current_operations"] == {} and host["tags"] == ["kept"]
+    assert host["memory_overhead"] == 0
+    cpu = db.get("OpaqueRef:c", "host_cpu")
+    assert cpu["speed"] == 0 and cpu["utilisation"] == 0.0
+    vm = db.get("OpaqueRef:v", "VM")
+    assert vm["VCPUs_params"] == {} and vm["user_version"] == -(2**63)
+    text = caplog.text
+    assert "'OpaqueRef:NULL' is not a (string -> string) map" in text
+    assert "beyond XAPI's 64-bit ints" in text and "not a finite float: 'nan'" in text
+    assert "not a (key value) pair" in text  # ('a' 'b' is closed, then is no map
+    with running_pool(db=db) as pool:
+        for protocol in ("xml", "json"):
+            wire = Wire(pool.url, protocol)
+            wire.login(pool.user, pool.password)
+            for cls in ("pool", "host", "host_cpu", "VM"):
+                assert wire.call(f"{cls}.get_all_records")
+            wire.close()
+
+
+def test_rows_hidden_by_a_duplicate_ref_are_named_before_the_error(tmp_path, caplog):
+    path = tmp_path / "dup.xml"
+    path.write_text('<database><table name="pool"><row ref="OpaqueRef:p"/></table>'
+                    '<table name="SR"><row ref="OpaqueRef:h"/></table>'
+                    '<table name="host"><row ref="OpaqueRef:h"/></table></database>')
+    with caplog.at_level(logging.WARNING, logger="xapiman.sim.dbdump"), \
+            pytest.raises(ValueError, match="no host row"):
+        load_dump(path)
+    assert "host row with a duplicate ref skipped" in caplog.text
 
 
 @pytest.mark.parametrize(

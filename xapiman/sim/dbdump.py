@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -15,6 +16,7 @@ from xapiman.sim.lifecycle import refresh_all
 from xapiman.sim.model.spec import CLASS_BY_LOWER, ENUMS, MODEL
 from xapiman.sim.model.types import XType
 from xapiman.sim.model.values import NULL_REF, DateTime, now
+from xapiman.sim.wire.coerce import INT64_MAX, INT64_MIN
 
 log = logging.getLogger("xapiman.sim.dbdump")
 
@@ -117,13 +119,25 @@ def _datetime(text: str) -> DateTime:
 
 def _int(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        pass
+        try:
+            value = int(float(text))  # "12." or "1e3": an OCaml float where an int was expected
+        except (ValueError, OverflowError):
+            raise ValueError(f"not an int: {_clip(text)}") from None
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(f"{_clip(text)} is beyond XAPI's 64-bit ints")
+    return value
+
+
+def _float(text: str) -> float:
     try:
-        return int(float(text))  # "12." or "1e3": an OCaml float where an int was expected
-    except (ValueError, OverflowError):
-        raise ValueError(f"not an int: {text!r}") from None
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"not a float: {_clip(text)}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite float: {_clip(text)}")
+    return value
 
 
 def _enum(text: str, name: str) -> str:
@@ -154,7 +168,7 @@ def decode_atom(text: str, t: XType) -> object:
     if kind == "int":
         return _int(text)
     if kind == "float":
-        return float(text)
+        return _float(text)
     if kind == "bool":
         return _bool(text)
     if kind == "datetime":
@@ -175,8 +189,11 @@ def decode_value(text: str, t: XType, problems: Problems | None = None) -> objec
 
 def decode_tree(node: SExpr, t: XType, problems: Problems | None) -> object:
     """A set or map from its parsed S-expression; items that do not decode are left out."""
-    if isinstance(node, str):
-        return decode_value(node, t, problems)  # a collection written as a quoted string
+    if isinstance(node, str):  # a collection written as a quoted string, or a lone atom
+        inner = parse_sexpr(node, problems) if node.strip() else []
+        if isinstance(inner, str):
+            raise ValueError(f"{_clip(node)} is not a {t}")
+        return decode_tree(inner, t, problems)
     assert t.item is not None
     if t.kind == "set":
         items = []
@@ -205,6 +222,10 @@ def _decode_item(node: SExpr, t: XType, problems: Problems | None) -> object:
             raise ValueError(f"a list where a {t} was expected")
         return decode_tree(node, t, problems)
     return decode_value(node, t, problems)
+
+
+def _clip(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _note(problems: Problems | None, what: str) -> None:
@@ -440,7 +461,11 @@ def load_dump(path: str | Path) -> Database:
         unserved = load_tables(root, db, problems)
         report_unserved(path, unserved)
         db.rebuild_relations()
-        settle_pool(db, path)
+        try:
+            settle_pool(db, path)
+        except ValueError:
+            problems.report(path)  # what hid the pool or its hosts (rows skipped) comes first
+            raise
         add_missing_metrics(db)
         upgrade_domain_type(db)
         forget_real_addresses(db)

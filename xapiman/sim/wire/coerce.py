@@ -9,6 +9,7 @@ from xapiman.sim.model.spec import ENUMS, MODEL
 from xapiman.sim.model.types import XType
 from xapiman.sim.model.values import DateTime
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _INT = re.compile(r"-?[0-9]+\Z")
 _DATETIME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?(Z|[+-]00:?00)?\Z")
 _ENUM_INDEX = {name: {v.lower(): v for v in values} for name, values in ENUMS.items()}
@@ -32,11 +33,15 @@ def coerce(value: object, t: XType) -> object:
     if kind == "int":
         if isinstance(value, bool):
             raise _mismatch("int", value)
-        if isinstance(value, int):
-            return value
         if isinstance(value, str) and _INT.match(value):
-            return int(value)
-        raise _mismatch("int", value)
+            number = int(value)
+        elif isinstance(value, int):
+            number = value
+        else:
+            raise _mismatch("int", value)
+        if not INT64_MIN <= number <= INT64_MAX:  # xapi's ints are 64-bit
+            raise _mismatch("int", value)
+        return number
     if kind == "float":
         if isinstance(value, bool):
             raise _mismatch("float", value)
