@@ -79,8 +79,8 @@ def no_trace(pool: RunningPool, session: XenAPI.Session, method: str, args: Args
     for part in method.split("."):
         fn = getattr(fn, part)
     point = 1
+    arguments = args(session, pool)  # still right after each failure: it changed nothing
     while True:
-        arguments = args(session, pool)
         before, up = state(pool), servers(pool)
         pool.faults.fail_call(method, point, *INJECTED)
         try:

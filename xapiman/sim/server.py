@@ -61,13 +61,20 @@ class HostServer(ThreadingHTTPServer):
     max_waiting = 4096
 
     def __init__(self, sim: Simulator, host: str, bind: str, port: int,
-                 tls: ssl.SSLContext | None, advertise: str | None = None) -> None:
+                 tls: ssl.SSLContext | None, advertise: str | None = None,
+                 reserved: socket.socket | None = None) -> None:
+        """Listen on (bind, port), or on `reserved`: a socket bound already (see `stop`)."""
         self.sim = sim
         self.host = host
         self.tls = tls
         if ":" in bind:  # an IPv6 address ("::" takes IPv4 clients too, as Linux does)
             self.address_family = socket.AF_INET6
-        super().__init__((bind, port), _Handler)
+        super().__init__((bind, port), _Handler, bind_and_activate=reserved is None)
+        if reserved is not None:
+            self.socket.close()
+            self.socket = reserved
+            self.server_address = reserved.getsockname()
+            self.server_activate()
         self.advertised_host = advertise or (own_address(bind) if _wildcard(bind) else bind)
         self.thread: threading.Thread | None = None
         self.refused = 0
@@ -132,13 +139,26 @@ class HostServer(ThreadingHTTPServer):
                                        name=f"sim-host-{self.port}", daemon=True)
         self.thread.start()
 
-    def stop(self) -> None:
-        """Stop listening and cut every open connection, as a host that dies would."""
+    def stop(self) -> socket.socket | None:
+        """Stop listening and cut every open connection, as a host that dies would.
+
+        Returns a socket bound to the same address that does not listen: connections to the
+        dead host are refused, and no other socket of this machine can take its port until the
+        host comes back on it (None when the port could not be held)."""
         self.shutdown()
+        address, family = self.server_address, self.socket.family
         self.server_close()
         self.arrivals.stop()
         for sock in list(_Handler.open_sockets.get(self, ())):
             _close(sock)
+        held = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            held.bind(address)
+        except OSError:
+            held.close()
+            return None
+        return held
 
     def handle_error(self, request, client_address) -> None:  # noqa: ARG002
         log.debug("connection from %s ended with an error", client_address, exc_info=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 import tempfile
 import threading
 from collections.abc import Callable
@@ -69,6 +70,7 @@ class Simulator:
         self.faults = Faults(self)
         self.snapshot_cache: dict = {}
         self.servers: dict[str, HostServer] = {}
+        self._held: dict[str, socket.socket] = {}  # the ports of stopped hosts (see stop_host)
         self.alerts = AlertRaiser(self, incident_every=self.config.incident_every)
         self.spawned: list[Simulator] = []  # servers it left behind (an ejected host ...)
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -132,8 +134,10 @@ class Simulator:
         for ref, rec in records:
             batch.snapshot_xml(ref, rec)
 
-    def _serve_host(self, host: str, port: int) -> HostServer:
-        server = HostServer(self, host, self.bind, port, self.ssl_context, self.advertise)
+    def _serve_host(self, host: str, port: int,
+                    reserved: socket.socket | None = None) -> HostServer:
+        server = HostServer(self, host, self.bind, port, self.ssl_context, self.advertise,
+                            reserved)
         self.servers[host] = server
         self.db.update(host, address=server.advertised)
         server.start()
@@ -146,8 +150,13 @@ class Simulator:
         self.spawned.clear()
         self.alerts.stop()
         for server in list(self.servers.values()):
-            server.stop()
+            held = server.stop()
+            if held is not None:
+                held.close()
         self.servers.clear()
+        for held in self._held.values():
+            held.close()
+        self._held.clear()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -161,9 +170,13 @@ class Simulator:
     # -- faults that change the pool --------------------------------------------------------
 
     def stop_host(self, host: str) -> None:
+        """The host's server dies; its port stays held (refusing connections) until
+        `revive_host` brings it back there, as a real host comes back on its address."""
         server = self.servers.pop(host, None)
         if server is not None:
-            server.stop()
+            held = server.stop()
+            if held is not None:
+                self._held[host] = held
 
     def kill_host(self, host: str) -> None:
         """`host` loses power: its server stops at once and the pool notices later (sim/ha.py:
@@ -212,6 +225,11 @@ class Simulator:
         old port when that is free (`port` picks one; 0: any free port)."""
         if host in self.servers:
             return self.servers[host]
+        held = self._held.pop(host, None)
+        if held is not None:
+            if port is None:
+                return self._serve_host(host, 0, reserved=held)
+            held.close()
         if port is None:
             port = _port_of(self.db.get(host, "host")["address"])
         try:

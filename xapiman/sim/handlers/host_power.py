@@ -173,7 +173,9 @@ def stop_server(sim: Simulator, host: str, later: bool) -> None:
 
 
 def boot_host(sim: Simulator, host: str) -> None:
-    """The host is back: its server answers, it is live, and enabled unless told otherwise."""
+    """The host is back: its server answers first, then it shows live with its PBDs plugged,
+    and enabled unless told otherwise (a client that sees it live can reach it at once, on its
+    old address)."""
     db = sim.db
     if db.find(host, "host") is None:
         return
@@ -181,14 +183,18 @@ def boot_host(sim: Simulator, host: str) -> None:
     with db.lock:
         rec = db.get(host, "host")
         other = {**rec["other_config"], "boot_time": f"{int(time.time())}."}
-        db.update(host, enabled=host not in state.no_auto_enable, other_config=other)
-        set_host_up(sim, host, True)
+        db.update(host, other_config=other)
         if host in state.disabled_until_reboot:
             state.disabled_until_reboot.discard(host)
             db.on_undo(lambda: state.disabled_until_reboot.add(host))
 
     def up() -> None:
         sim.revive_host(host)
+        with db.lock:
+            if db.find(host, "host") is None:
+                return
+            db.update(host, enabled=host not in state.no_auto_enable)
+            set_host_up(sim, host, True)
         log.info("host %s is up", rec["name_label"])
 
     db.after_commit(up)
