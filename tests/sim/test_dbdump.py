@@ -278,6 +278,41 @@ def test_values_of_the_wrong_shape_are_left_at_their_defaults(tmp_path, caplog):
             wire.close()
 
 
+WRONG_CLASS_REFS = """<database>
+<table name="pool"><row ref="OpaqueRef:p" master="OpaqueRef:h"/></table>
+<table name="host"><row ref="OpaqueRef:h" name__label="h"/></table>
+<table name="SR"><row ref="OpaqueRef:s" name__label="s" type="nfs" shared="true"/></table>
+<table name="PBD"><row ref="OpaqueRef:b" SR="OpaqueRef:h" host="OpaqueRef:h"
+  currently_attached="false"/></table>
+<table name="VM"><row ref="OpaqueRef:v" name__label="v" power_state="Halted"
+  resident_on="OpaqueRef:s" affinity="OpaqueRef:gone"/></table>
+</database>
+"""
+
+
+def test_a_reference_to_an_object_of_another_class_reads_as_null(tmp_path, caplog):
+    """A PBD whose SR is a host would send the pool's code into a record of another shape: it
+    reads as NULL, with a warning; a reference to an object the dump lacks stays, as in xapi."""
+    path = tmp_path / "mangled.xml"
+    path.write_text(WRONG_CLASS_REFS)
+    with caplog.at_level(logging.WARNING, logger="xapiman.sim.dbdump"):
+        db = load_dump(path)
+    assert db.get("OpaqueRef:b", "PBD")["SR"] == "OpaqueRef:NULL"
+    assert db.get("OpaqueRef:b", "PBD")["host"] == "OpaqueRef:h"
+    vm = db.get("OpaqueRef:v", "VM")
+    assert vm["resident_on"] == "OpaqueRef:NULL" and vm["affinity"] == "OpaqueRef:gone"
+    assert db.get("OpaqueRef:h", "host")["PBDs"] == ["OpaqueRef:b"]
+    assert db.get("OpaqueRef:s", "SR")["PBDs"] == []
+    assert "PBD.SR: a reference to an object of another class dropped" in caplog.text
+    assert "VM.resident_on: a reference to an object of another class dropped" in caplog.text
+    with running_pool(db=db) as pool:
+        s = XenAPI.Session(pool.url)
+        s.xenapi.login_with_password(pool.user, pool.password, "2.21", "mangled")
+        with pytest.raises(XenAPI.Failure) as info:
+            s.xenapi.PBD.plug("OpaqueRef:b")
+        assert info.value.details[0] == "HANDLE_INVALID"
+
+
 def test_rows_hidden_by_a_duplicate_ref_are_named_before_the_error(tmp_path, caplog):
     path = tmp_path / "dup.xml"
     path.write_text('<database><table name="pool"><row ref="OpaqueRef:p"/></table>'

@@ -1,5 +1,6 @@
 """A call that fails leaves no trace: every state-changing operation of VM, host, SR, VDI,
-VBD, VIF and pool is made to fail at each point where it could be interrupted (each step of
+VBD, VIF and pool, and of the PBDs, networks, PIFs, bonds, VLANs and tunnels beside them, is
+made to fail at each point where it could be interrupted (each step of
 simulated time, each change it makes), and the pool must then be exactly as before.
 
 One pool per area; an operation is tried with the fault at point 1, 2, ... until it gets
@@ -19,7 +20,8 @@ from xapiman.sim.testing import RunningPool, running_pool
 
 NULL = "OpaqueRef:NULL"
 INJECTED = ["SR_BACKEND_FAILURE_47", "", "The SR is not available [opterr=injected fault]", ""]
-AREAS = ("VM", "host", "SR", "VDI", "VBD", "VIF", "pool")
+AREAS = ("VM", "host", "SR", "VDI", "VBD", "VIF", "pool",
+         "PBD", "network", "PIF", "Bond", "VLAN", "tunnel")
 # Messages of those classes that change nothing (queries, checks, computations, and a few
 # that the simulator always refuses, as xapi does).
 READ_ONLY = {
@@ -40,6 +42,8 @@ READ_ONLY = {
     "pool": {"certificate_list", "get_license_state", "sync_database",
              "ha_compute_max_host_failures_to_tolerate", "ha_failover_plan_exists",
              "ha_compute_hypothetical_max_host_failures_to_tolerate"},
+    "PBD": {"set_device_config"},  # refused to every session but the storage backend's
+    "network": set(), "PIF": set(), "Bond": set(), "VLAN": set(), "tunnel": set(),
 }
 
 Args = Callable[[XenAPI.Session, RunningPool], tuple]
@@ -254,6 +258,12 @@ STORAGE_OPERATIONS: list[tuple[str, Args]] = [
     ("SR.set_name_description", lambda s, p: (sr_named(s, "renamed nfs"), "described")),
     ("SR.set_shared", lambda s, p: (local_sr(s), True)),
     ("SR.create_new_blob", lambda s, p: (sr_named(s, "renamed nfs"), "b", "text/plain", False)),
+    ("PBD.unplug", lambda s, p: (pbd_of(s, "renamed nfs", supporter(s)),)),
+    ("PBD.destroy", lambda s, p: (pbd_of(s, "renamed nfs", supporter(s)),)),
+    ("PBD.create", lambda s, p: ({"host": supporter(s), "SR": sr_named(s, "renamed nfs"),
+                                  "device_config": {"server": "10.0.0.6", "serverpath": "/x"},
+                                  "other_config": {}},)),
+    ("PBD.plug", lambda s, p: (pbd_of(s, "renamed nfs", supporter(s)),)),
     ("VDI.create", lambda s, p: ({"name_label": "scratch", "SR": sr_named(s, "renamed nfs"),
                                   "virtual_size": GiB, "type": "user", "sharable": False,
                                   "read_only": False, "other_config": {}},)),
@@ -293,6 +303,11 @@ STORAGE_OPERATIONS: list[tuple[str, Args]] = [
 
 
 FORGOTTEN: dict[str, str] = {}
+
+
+def pbd_of(s, sr_name: str, host: str) -> str:
+    x = s.xenapi
+    return next(pbd for pbd in x.SR.get_PBDs(sr_named(s, sr_name)) if x.PBD.get_host(pbd) == host)
 
 
 def movable_disk(s) -> tuple:
@@ -350,6 +365,44 @@ NETWORK_OPERATIONS: list[tuple[str, Args]] = [
     ("VIF.unplug_force", lambda s, p: (vif_of(s, "3"),)),
     ("VIF.destroy", lambda s, p: (vif_of(s, "3"),)),
 ]
+
+
+NEW_NETWORK = {"name_description": "", "other_config": {}}
+
+NETWORKING_OPERATIONS: list[tuple[str, Args]] = [
+    ("network.create", lambda s, p: ({"name_label": "bonded", **NEW_NETWORK},)),
+    ("network.create_new_blob", lambda s, p: (network_named(s, "bonded"), "b", "text/plain",
+                                              False)),
+    ("Bond.create", lambda s, p: (network_named(s, "bonded"),
+                                  [pif_of(s, "eth2"), pif_of(s, "eth3")], "", "active-backup", {})),
+    ("Bond.set_mode", lambda s, p: (s.xenapi.Bond.get_all()[0], "balance-slb")),
+    ("Bond.destroy", lambda s, p: (s.xenapi.Bond.get_all()[0],)),
+    ("network.create", lambda s, p: ({"name_label": "VLAN 200", **NEW_NETWORK},)),
+    ("VLAN.create", lambda s, p: (pif_of(s, "eth2"), "200", network_named(s, "VLAN 200"))),
+    ("VLAN.destroy", lambda s, p: (s.xenapi.PIF.get_VLAN_master_of(
+        pif_of(s, "eth2", network_named(s, "VLAN 200"))),)),
+    ("network.create", lambda s, p: ({"name_label": "tunnelled", **NEW_NETWORK},)),
+    ("tunnel.create", lambda s, p: (pif_of(s, "eth0"), network_named(s, "tunnelled"), "gre")),
+    ("tunnel.destroy", lambda s, p: (s.xenapi.PIF.get_tunnel_access_PIF_of(
+        pif_of(s, "tunnel0", network_named(s, "tunnelled")))[0],)),
+    ("PIF.reconfigure_ip", lambda s, p: (pif_of(s, "eth1"), "Static", "10.0.1.5",
+                                         "255.255.255.0", "", "")),
+    ("PIF.unplug", lambda s, p: (pif_of(s, "eth1"),)),
+    ("PIF.plug", lambda s, p: (pif_of(s, "eth1"),)),
+    ("network.destroy", lambda s, p: (network_named(s, "bonded"),)),
+]
+
+
+def network_named(s, name: str) -> str:
+    return s.xenapi.network.get_by_name_label(name)[0]
+
+
+def pif_of(s, device: str, network: str | None = None) -> str:
+    """The supporter's PIF for `device` (on `network`, else its untagged physical one)."""
+    host = supporter(s)
+    return next(ref for ref, r in sorted(s.xenapi.PIF.get_all_records().items())
+                if r["host"] == host and r["device"] == device
+                and (r["network"] == network if network else r["VLAN"] == "-1"))
 
 
 def vif_of(s, device: str) -> str:
@@ -457,7 +510,8 @@ def ejectable(s) -> tuple:
 
 
 AREA_OPERATIONS = {"VM": VM_OPERATIONS, "storage": STORAGE_OPERATIONS,
-                   "network": NETWORK_OPERATIONS, "host": HOST_OPERATIONS,
+                   "network": NETWORK_OPERATIONS, "networking": NETWORKING_OPERATIONS,
+                   "host": HOST_OPERATIONS,
                    "pool": POOL_OPERATIONS}
 
 

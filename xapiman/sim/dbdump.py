@@ -342,6 +342,52 @@ def load_tables(root: ET.Element, db: Database, problems: Problems) -> dict[str,
     return unserved
 
 
+def _refers_elsewhere(db: Database, value: object, t: XType) -> bool:
+    """Whether `value` (of ref type `t`) names an object of another class than `t`'s."""
+    if not isinstance(value, str):
+        return False
+    cls = db.cls_of(value)
+    return cls is not None and cls != t.name
+
+
+def _kept_refs(db: Database, value: object, t: XType) -> object:
+    """`value` without the refs in it that name objects of other classes (None: no change)."""
+    if t.kind == "ref":
+        return NULL_REF if _refers_elsewhere(db, value, t) else None
+    if t.kind == "set" and t.item is not None and t.item.kind == "ref" and isinstance(value, list):
+        kept = [item for item in value if not _refers_elsewhere(db, item, t.item)]
+        return kept if len(kept) != len(value) else None
+    if t.kind == "map" and isinstance(value, dict) and t.item is not None and t.value is not None:
+        key_t, value_t = t.item, t.value
+        if key_t.kind != "ref" and value_t.kind != "ref":
+            return None
+        kept_map = {k: v for k, v in value.items()
+                    if not (key_t.kind == "ref" and _refers_elsewhere(db, k, key_t))
+                    and not (value_t.kind == "ref" and _refers_elsewhere(db, v, value_t))}
+        return kept_map if len(kept_map) != len(value) else None
+    return None
+
+
+def drop_refs_to_other_classes(db: Database, problems: Problems) -> None:
+    """A reference to an object of the wrong class (a hand edit, a mangled dump) would send the
+    pool's code into a record of another shape: it reads as a reference to nothing (NULL, or
+    left out of a set or map). References to objects absent from the dump stay, as in xapi."""
+    for cls, spec in MODEL.items():
+        fields = [(name, f.type) for name, f in spec.fields.items()
+                  if name not in DERIVED_SETS.get(cls, frozenset())
+                  and "ref" in (f.type.kind, getattr(f.type.item, "kind", ""),
+                                getattr(f.type.value, "kind", ""))]
+        if not fields:
+            continue
+        for ref, rec in list(db.all(cls).items()):
+            for name, t in fields:
+                kept = _kept_refs(db, rec.get(name), t)
+                if kept is not None:
+                    db.update(ref, **{name: kept})
+                    problems.note(f"{cls}.{name}: a reference to an object of another class "
+                                  "dropped")
+
+
 def report_unserved(path: Path, unserved: dict[str, tuple[int, str]]) -> None:
     """One warning line naming every table of the dump that is not served, or only in part."""
     if not unserved:
@@ -460,6 +506,7 @@ def load_dump(path: str | Path) -> Database:
     with db.lock:
         unserved = load_tables(root, db, problems)
         report_unserved(path, unserved)
+        drop_refs_to_other_classes(db, problems)
         db.rebuild_relations()
         try:
             settle_pool(db, path)
