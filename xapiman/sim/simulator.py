@@ -169,14 +169,18 @@ class Simulator:
 
     # -- faults that change the pool --------------------------------------------------------
 
-    def stop_host(self, host: str) -> None:
+    def stop_host(self, host: str, *, hold: bool = True) -> None:
         """The host's server dies; its port stays held (refusing connections) until
-        `revive_host` brings it back there, as a real host comes back on its address."""
+        `revive_host` brings it back there, as a real host comes back on its address
+        (`hold=False`: the port is free at once, for a server outside this pool)."""
         server = self.servers.pop(host, None)
         if server is not None:
             held = server.stop()
             if held is not None:
-                self._held[host] = held
+                if hold:
+                    self._held[host] = held
+                else:
+                    held.close()
 
     def kill_host(self, host: str) -> None:
         """`host` loses power: its server stops at once and the pool notices later (sim/ha.py:

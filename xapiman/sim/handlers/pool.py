@@ -124,7 +124,7 @@ def eject(call: Call, host: str) -> None:
             forget_host(db, host)
 
         def standalone() -> None:  # the host restarts on its own
-            sim.stop_host(host)
+            sim.stop_host(host, hold=False)  # its own server takes the port
             membership.serve_ejected(sim, name, uuid, port)
 
         db.after_commit(standalone)
