@@ -16,6 +16,7 @@ import XenAPI
 
 from xapiman.sim.db import UNJOURNALED
 from xapiman.sim.handlers import HANDLERS, load_all
+from xapiman.sim.membership import standalone_db
 from xapiman.sim.testing import RunningPool, running_pool
 
 NULL = "OpaqueRef:NULL"
@@ -515,7 +516,7 @@ AREA_OPERATIONS = {"VM": VM_OPERATIONS, "storage": STORAGE_OPERATIONS,
                    "pool": POOL_OPERATIONS}
 
 
-# Operations whose changes go to another simulator's database (tests/sim/test_membership.py).
+# Operations whose changes go to another simulator's database (see the join test below).
 ELSEWHERE = {"pool": {"join", "join_force"}}
 
 
@@ -562,3 +563,38 @@ def test_a_start_refused_for_a_missing_sr_leaves_the_vm_as_it_was():
         assert info.value.details[0] in ("VM_REQUIRES_SR", "NO_HOSTS_AVAILABLE")
         assert differences(before, state(pool)) == []
         assert x.VM.get_power_state(vm) == "Halted"
+
+
+@pytest.mark.parametrize("method", sorted(f"pool.{name}" for name in ELSEWHERE["pool"]))
+def test_a_failed_join_leaves_both_servers_as_they_were(method):
+    """pool.join changes the joining server and the pool: a failure at any point leaves
+    both as they were, and both keep serving; once it gets through, the host is in the pool."""
+    with running_pool(hosts=2, vms=4) as pool, \
+            running_pool(hosts=1, vms=0, db=standalone_db("lone")) as lone:
+        s = XenAPI.Session(lone.url)
+        s.xenapi.login_with_password(lone.user, lone.password, "2.21", "faults")
+        join = getattr(s.xenapi.pool, method.split(".")[1])
+        address = pool.db.get(pool.sim.coordinator, "host")["address"]
+        joining = lone.sim.coordinator
+        point = 1
+        while True:
+            before = state(pool), state(lone), servers(pool), servers(lone)
+            lone.faults.fail_call(method, point, *INJECTED)
+            try:
+                join(address, pool.user, pool.password)
+            except XenAPI.Failure as failure:
+                assert failure.details == INJECTED, (point, failure.details)
+                after = state(pool), state(lone), servers(pool), servers(lone)
+                assert differences(before[0], after[0]) == [], point
+                assert differences(before[1], after[1]) == [], point
+                assert before[2:] == after[2:], point
+                point += 1
+                continue
+            lone.faults.disarm(method)
+            break
+        # faults struck in the wait and in each change to the pool's database
+        assert point > 1 + JOIN_WAIT_STEPS, point
+        assert pool.db.find(joining, "host") is not None
+
+
+JOIN_WAIT_STEPS = 4  # the steps of pool.join's simulated wait (Call.sleep's default)

@@ -150,7 +150,8 @@ def join(call: Call, master_address: str, master_username: str, master_password:
             raise error
     call.sleep(10.0)
     host = sim.coordinator
-    with pool_sim.db.lock:
+    # the pool's database changes too: taken back should this call fail on the way
+    with pool_sim.db.lock, pool_sim.db.transaction(call.checkpoint, into_outer=False):
         if pool_sim.db.find(host, "host") is not None:
             raise internal_error("the host is in the pool already")
         membership.copy_host(db, pool_sim.db, host, pool_sim.coordinator)
