@@ -9,6 +9,7 @@ through (the fault then never struck), so its success leaves the pool ready for 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -441,7 +442,12 @@ def evacuable(s) -> tuple:
 
 
 def disabled(s) -> tuple:
+    """The supporter, up (back from a reboot: enabled again once live) and disabled."""
     host = supporter(s)
+    metrics = s.xenapi.host.get_metrics(host)
+    deadline = time.monotonic() + 60
+    while not s.xenapi.host_metrics.get_live(metrics) and time.monotonic() < deadline:
+        time.sleep(0.02)
     if s.xenapi.host.get_enabled(host):
         s.xenapi.host.disable(host, True)
     return (host,)
