@@ -377,7 +377,7 @@ def test_host_lists(qtbot, pool, ctx) -> None:
     rows = nics.list.row_texts()
     assert set(rows) == set(pifs)
     management = next(ref for ref, rec in pifs.items() if rec["management"])
-    assert rows[management][6] == "Yes" and rows[management][5].startswith(pifs[management]["IP"])
+    assert rows[management][7] == "Yes" and rows[management][6].startswith(pifs[management]["IP"])
     assert rows[management][3].endswith("bit/s")
     storage = show(qtbot, HostStoragePage, ctx, conn, "host", host)
     srs = {rec["SR"] for rec in db.all("PBD").values() if rec["host"] == host}

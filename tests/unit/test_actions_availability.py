@@ -279,6 +279,13 @@ VM_CASES: list[tuple[str, dict, str]] = [
     ("vm.export", dict(power="Running", ops=RUNNING_OPS, tools=True), RUNNING),
     ("vm.export", dict(power="Running", dom0=True, ops=DOM0_OPS), ON_DOM0),
     ("vm.import", dict(power="Running", ops=RUNNING_OPS), OK),
+    # disks and interfaces of a VM: not of snapshots or the control domain
+    ("vdi.new", dict(ops=HALTED_OPS), OK),
+    ("vdi.new", dict(snapshot=True, ops=SNAPSHOT_OPS), "Not possible on this VM."),
+    ("vdi.attach", dict(power="Running", ops=RUNNING_OPS), OK),
+    ("vdi.attach", dict(power="Running", dom0=True, ops=DOM0_OPS), "Not possible on this VM."),
+    ("vif.add", dict(power="Running", ops=RUNNING_OPS, tools=True), OK),
+    ("vif.add", dict(snapshot=True, ops=SNAPSHOT_OPS), "Not possible on this VM."),
     # new VM: from any VM of a pool that has templates
     ("vm.new", dict(template=True, ops=TEMPLATE_OPS), OK),
     ("vm.new", dict(power="Running", ops=RUNNING_OPS), "The pool has no templates."),
@@ -392,7 +399,11 @@ def test_single_object_actions_are_the_expected_ones() -> None:
         "vm.clone", "vm.copy", "vm.snapshot", "snapshot.revert", "vm.start_on",
         "vm.delete", "object.rename", "vm.set_vcpus", "vm.set_memory", "object.tags",
         "vm.cd_insert", "vm.cd_eject", "vm.export", "subject.add", "pool.ha_enable",
-        "pool.ha_disable", "pool.ha_configure", "pool.join", "host.eject", "host.designate"}
+        "pool.ha_disable", "pool.ha_configure", "pool.join", "host.eject", "host.designate",
+        # storage and networks: each asks about one object (its SR, VM, disk or interface)
+        "network.delete", "pif.configure_ip", "pool.set_default_sr", "sr.destroy", "sr.detach",
+        "sr.forget", "sr.repair", "vdi.attach", "vdi.detach", "vdi.export", "vdi.import",
+        "vdi.move", "vdi.new", "vdi.resize", "vif.add", "vif.properties", "vif.remove"}
 
 
 @pytest.mark.parametrize("action_id", sorted(a for a, x in REGISTRY.items()
@@ -439,12 +450,52 @@ POOL_NEEDS = {
 }
 
 
+def _sr(pool: Pool, attached: bool = True, **fields: object) -> str:
+    """An SR connected (or not) on a host, with these fields."""
+    sr = pool.sr("storage", hosts={pool.host("h1"): attached})
+    pool.records[sr][1].update(fields)
+    return sr
+
+
+def _disk(pool: Pool, *ops: str) -> str:
+    vdi = pool.add("VDI", name_label="disk", SR=_sr(pool), virtual_size=GiB, VBDs=[],
+                   is_a_snapshot=False, type="user", allowed_operations=list(ops),
+                   current_operations={})
+    return vdi
+
+
+def _attached_disk(pool: Pool) -> str:
+    vdi = _disk(pool)
+    pool.disk(pool.vm(), pool.records[vdi][1]["SR"])
+    return next(ref for ref, (cls, rec) in pool.records.items() if cls == "VDI" and rec["VBDs"])
+
+
+# objects in the state an action needs: (action, class) -> builder of the target
+TARGET_SETUP = {
+    ("pool.set_default_sr", "sr"): lambda pool: _sr(pool),
+    ("sr.destroy", "sr"): lambda pool: _sr(pool),
+    ("sr.detach", "sr"): lambda pool: _sr(pool),
+    ("sr.repair", "sr"): lambda pool: _sr(pool, attached=False),
+    ("sr.rescan", "sr"): lambda pool: _sr(pool, allowed_operations=["scan"]),
+    ("vdi.import", "sr"): lambda pool: _sr(pool),
+    ("vdi.new", "sr"): lambda pool: _sr(pool, allowed_operations=["vdi_create"]),
+    ("vdi.delete", "vdi"): lambda pool: _disk(pool, "destroy"),
+    ("vdi.export", "vdi"): lambda pool: _disk(pool),
+    ("vdi.move", "vdi"): lambda pool: _disk(pool, "copy", "destroy"),
+    ("vdi.resize", "vdi"): lambda pool: _disk(pool, "resize"),
+    ("vdi.detach", "vdi"): _attached_disk,
+    ("vdi.detach", "vbd"): lambda pool: pool.records[_attached_disk(pool)][1]["VBDs"][0],
+}
+
+
 @pytest.mark.parametrize(("action_id", "cls"), OTHER_CLASS_CASES)
 def test_other_classes(action_id: str, cls: str) -> None:
     pool = Pool()
     POOL_NEEDS.get(action_id, lambda pool: None)(pool)
-    ref = pool.add({"sr": "SR", "vdi": "VDI"}.get(cls, cls), name_label="thing", tags=[],
-                   other_config={}, **OTHER_CLASS_STATE.get(action_id, {}))
+    setup = TARGET_SETUP.get((action_id, cls))
+    ref = setup(pool) if setup is not None else pool.add(
+        {"sr": "SR", "vdi": "VDI"}.get(cls, cls), name_label="thing", tags=[], other_config={},
+        **OTHER_CLASS_STATE.get(action_id, {}))
     assert available(action_id, pool, (cls, ref)) == OK
 
 

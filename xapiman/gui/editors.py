@@ -1,6 +1,7 @@
 """Which dialog edits which plan: the prompter's `edit` opens the New VM wizard for a
 `NewVmPlan`, the Migrate wizard for a `MigratePlan`, the export dialog for an `ExportPlan`,
-the import dialog for an `ImportPlan`."""
+the import dialog for an `ImportPlan`, the New SR and New Network wizards for their plans, the
+disk image dialogs for theirs."""
 
 from __future__ import annotations
 
@@ -36,4 +37,30 @@ def editor_for(draft: Any, target: Any, parent: QWidget | None) -> QDialog:
         from xapiman.gui.dialogs.xva import ImportDialog
 
         return ImportDialog(draft, target.conn.cache, parent)
+    return _storage_editor(draft, target, parent)
+
+
+def _storage_editor(draft: Any, target: Any, parent: QWidget | None) -> QDialog:
+    """The New SR and New Network wizards, the disk image dialogs."""
+    from xapiman.actions.network_plan import NewNetworkPlan
+    from xapiman.actions.sr_plan import NewSrPlan
+    from xapiman.actions.vdi_image import DiskExportPlan, DiskImportPlan
+
+    pool: dict = next(iter(target.conn.cache.records("pool").values()), {})
+    if isinstance(draft, NewSrPlan):
+        from xapiman.gui.wizards.new_sr import NewSrWizard
+
+        return NewSrWizard(target.conn, draft, parent, pool.get("name_label", ""))
+    if isinstance(draft, NewNetworkPlan):
+        from xapiman.gui.wizards.new_network import NewNetworkWizard
+
+        return NewNetworkWizard(target.conn.cache, draft, parent, pool.get("name_label", ""))
+    if isinstance(draft, DiskImportPlan):
+        from xapiman.gui.dialogs.disk_image import DiskImportDialog
+
+        return DiskImportDialog(draft, target.conn.cache, parent)
+    if isinstance(draft, DiskExportPlan):
+        from xapiman.gui.dialogs.disk_image import DiskExportDialog
+
+        return DiskExportDialog(draft, target.name(), parent)
     raise TypeError(f"no dialog edits a {type(draft).__name__}")

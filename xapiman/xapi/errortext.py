@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xapiman.xapi import sm_errors
 from xapiman.xapi.errorparams import param_names
 
 # code -> template; {name} fields are the declared parameter names (errorparams.py).
@@ -236,10 +237,8 @@ def _fields(code: str, params: Sequence[str]) -> dict[str, str]:
 
 def explain(code: str, params: Sequence[str] = ()) -> str:
     """A sentence for the error `code` with `params`; a generic one for unknown codes."""
-    if code.startswith("SR_BACKEND_FAILURE"):
-        detail = next((p for p in params[1:] if p.strip()), params[0] if params else "")
-        return ("The storage backend failed" + (f": {detail.strip()}" if detail else "")
-                + ". Check the storage repository and its server.")
+    if code.startswith(sm_errors.PREFIX):
+        return sm_errors.explain(code, params)
     template = TEMPLATES.get(code)
     if template is None:
         return f"The server refused the operation ({code})."

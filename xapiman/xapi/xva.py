@@ -213,18 +213,31 @@ def export_vm(pool: XvaPool, vm: str, target: str | os.PathLike[str], *, task: s
     query = {"session_id": transfer._session(), "ref": vm, "task_id": task}
     if compress:
         query["use_compression"] = "true"
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            written = _download(transfer, query, out, on_bytes)
-            out.flush()
-            os.fsync(out.fileno())
-        transfer._check()
+
+    def complete(temp: Path, written: int) -> None:
         if not compress and not _tar_complete(temp):
             raise XvaError(translate("Xva", "the export stream ended before the XVA was "
                                      "complete ({size} arrived)").format(
                                          size=human_size(str(written))))
+
+    return receive_file(transfer, path, "/export", query, on_bytes, complete)
+
+
+def receive_file(transfer: Transfer, path: Path, handler: str, query: dict[str, str],
+                 on_bytes: ProgressCallback | None,
+                 complete: Callable[[Path, int], None]) -> int:
+    """GET `handler` into a temporary file beside `path`, renamed to `path` once the stream
+    ended and `complete(temporary file, bytes)` did not raise; returns the bytes written. The
+    temporary file goes on any failure or cancel; the transfer is closed afterwards."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            written = _download(transfer, query, out, on_bytes, path=handler)
+            out.flush()
+            os.fsync(out.fileno())
+        transfer._check()
+        complete(temp, written)
         os.replace(temp, path)
         return written
     except BaseException:
@@ -236,13 +249,13 @@ def export_vm(pool: XvaPool, vm: str, target: str | os.PathLike[str], *, task: s
 
 
 def _download(transfer: Transfer, query: dict[str, str], out: io.BufferedWriter | io.RawIOBase,
-              on_bytes: ProgressCallback | None) -> int:
+              on_bytes: ProgressCallback | None, path: str = "/export") -> int:
     url = transfer.url
     for _ in range(MAX_REDIRECTS + 1):
         channel, conn = transfer._open(url)
         address = channel.endpoint.address
         with channel.errors("read", READ_TIMEOUT):
-            conn.request("GET", transfer._path("/export", query),
+            conn.request("GET", transfer._path(path, query),
                          headers={"User-Agent": USER_AGENT})
             response = conn.getresponse()
         with contextlib.closing(response):
@@ -288,13 +301,21 @@ def import_xva(pool: XvaPool, source: str | os.PathLike[str], *, task: str, sr: 
     transfer = transfer or Transfer(pool, url)
     path = Path(source)
     check_xva(path)
-    size = path.stat().st_size
     query = {"session_id": transfer._session(), "task_id": task, "sr_id": sr}
+    return send_file(transfer, path, "/import", query, on_bytes)
+
+
+def send_file(transfer: Transfer, path: Path, handler: str, query: dict[str, str],
+              on_bytes: ProgressCallback | None) -> int:
+    """PUT the file to `handler` with its length, following redirects within the pool;
+    returns the bytes sent. The transfer is closed afterwards."""
+    size = path.stat().st_size
     try:
         with open(path, "rb") as handle:
             for _ in range(MAX_REDIRECTS + 1):
                 handle.seek(0)
-                redirect = _upload(transfer, transfer.url, query, handle, size, on_bytes)
+                redirect = _upload(transfer, transfer.url, query, handle, size, on_bytes,
+                                   path=handler)
                 if redirect is None:
                     return size
                 transfer.close()
@@ -306,14 +327,14 @@ def import_xva(pool: XvaPool, source: str | os.PathLike[str], *, task: str, sr: 
 
 
 def _upload(transfer: Transfer, url: str, query: dict[str, str], handle: io.BufferedReader,
-            size: int, on_bytes: ProgressCallback | None) -> str | None:
+            size: int, on_bytes: ProgressCallback | None, path: str = "/import") -> str | None:
     """Send the file; None when the server took it, else the URL it redirected to."""
     channel, conn = transfer._open(url)
     address = channel.endpoint.address
     sent = 0
     try:
         with channel.errors("read", READ_TIMEOUT):
-            conn.putrequest("PUT", transfer._path("/import", query), skip_accept_encoding=True)
+            conn.putrequest("PUT", transfer._path(path, query), skip_accept_encoding=True)
             conn.putheader("Content-Length", str(size))
             conn.putheader("Content-Type", "application/octet-stream")
             conn.putheader("User-Agent", USER_AGENT)

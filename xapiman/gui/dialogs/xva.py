@@ -38,7 +38,8 @@ FILTER = translate("Xva", "XVA exports (*.xva);;All files (*)")
 CHECK_DELAY_MS = 200
 
 
-def file_row(parent: QDialog, name: str, save: bool) -> tuple[QWidget, QLineEdit]:
+def file_row(parent: QDialog, name: str, save: bool, *, file_filter: str = FILTER,
+             suffix: str = "xva") -> tuple[QWidget, QLineEdit]:
     """A path field with a Browse… button that opens a file chooser (without blocking)."""
     cell = QWidget(parent)
     row = QHBoxLayout(cell)
@@ -52,13 +53,13 @@ def file_row(parent: QDialog, name: str, save: bool) -> tuple[QWidget, QLineEdit
     def choose() -> None:
         dialog = QFileDialog(parent, translate("Xva", "Export to") if save else
                              translate("Xva", "Import from"), os.path.dirname(edit.text()),
-                             FILTER)
+                             file_filter)
         dialog.setObjectName(f"{name}_chooser")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
                              else QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile if save
                            else QFileDialog.FileMode.ExistingFile)
-        dialog.setDefaultSuffix("xva")
+        dialog.setDefaultSuffix(suffix)
         dialog.selectFile(edit.text())
         dialog.fileSelected.connect(edit.setText)
         dialog.finished.connect(dialog.deleteLater)

@@ -6,8 +6,13 @@ from xapiman.gui.icons import icon
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import ListPage
+from xapiman.gui.tabs.list_actions import OBJECT, Button, ListActions
 from xapiman.gui.tabs.lists import Row
+from xapiman.gui.tabs.nic_words import bond_text, management_text
+from xapiman.i18n import translate
 from xapiman.xapi.records import PBD, PIF, SR, VM, Host, as_bool, as_int
+
+NULL = "OpaqueRef:NULL"
 
 
 def speed_text(mbit: int) -> str:
@@ -29,9 +34,19 @@ class HostNicsPage(ListPage):
     title = "NICs"
     kinds = frozenset({"host"})
     order = 30
-    columns = ["NIC", "MAC address", "Link", "Speed", "Duplex", "IP address", "Management",
-               "Network", "Device"]
+    columns = ["NIC", "MAC address", "Link", "Speed", "Duplex", "Bond", "IP address",
+               "Management", "Network", "Device"]
     list_name = "hostNics"
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.buttons = ListActions(self, (
+            Button("network.new", translate("Tabs", "New Network…"), OBJECT),
+            Button("pif.configure_ip", translate("Tabs", "Configure IP Address…"))))
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.buttons.update()
 
     def rows(self, record: dict) -> list[Row]:
         self.watch.link("pif", "host", self.ref)
@@ -47,7 +62,8 @@ class HostNicsPage(ListPage):
             carrier = as_bool(metrics.get("carrier")) if metrics else None
             link = ("Unknown" if carrier is None else "Connected" if carrier else
                     "Disconnected")
-            if not pif.currently_attached:
+            in_bond = pif.get("bond_slave_of", NULL) not in (NULL, "")
+            if not pif.currently_attached and not in_bond:  # bond members carry the bond
                 link = "Not plugged"
             speed = as_int(metrics.get("speed"))
             duplex = ("Full" if as_bool(metrics.get("duplex")) else "Half") if metrics else ""
@@ -55,15 +71,20 @@ class HostNicsPage(ListPage):
             net = pif.network
             device = " ".join(filter(None, (metrics.get("vendor_name", ""),
                                             metrics.get("device_name", ""))))
+            if self.watch is not None:
+                self.watch.add_all("bond", pif.get("bond_master_of") or ())
+                self.watch.add("bond", pif.get("bond_slave_of"))
             out.append(Row(ref, (
-                name, pif.mac, link, speed_text(speed) if pif.physical else "",
-                duplex if pif.physical else "", ip, "Yes" if pif.management else "",
-                net.name if net is not None else "", device,
+                name, pif.mac, link, speed_text(speed) if pif.physical or speed else "",
+                duplex if pif.physical else "", bond_text(self.cache, pif.raw), ip,
+                "Yes" if pif.management else "", net.name if net is not None else "", device,
             ), sort=((pif.device, max(pif.vlan, -1)), None, None, speed)))
         return out
 
     def summary_text(self, record: dict, rows: list[Row]) -> str:
-        return "" if rows else "This server has no network interfaces."
+        if not rows:
+            return "This server has no network interfaces."
+        return management_text(self.cache, self.ref)
 
 
 @page

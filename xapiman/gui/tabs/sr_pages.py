@@ -5,8 +5,10 @@ from __future__ import annotations
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import EDIT_BUTTONS, ListPage, PropertiesPage, common_rows
+from xapiman.gui.tabs.list_actions import OBJECT, Button, ListActions
 from xapiman.gui.tabs.lists import Row
 from xapiman.gui.tabs.widgets import Section, Usage
+from xapiman.i18n import translate
 from xapiman.xapi.records import SR, VDI
 
 CONTENT_WORDS = {"user": "Virtual disks", "iso": "ISO images", "disk": "Removable disks"}
@@ -73,6 +75,23 @@ class SrDisksPage(ListPage):
     order = 20
     columns = ["Name", "Description", "Size", "Used", "VM", "Snapshot", "Read-only"]
     list_name = "srDisks"
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.buttons = ListActions(self, (
+            Button("vdi.new", translate("Tabs", "Add…"), OBJECT),
+            Button("vdi.import", translate("Tabs", "Import…"), OBJECT),
+            Button("vdi.resize", translate("Tabs", "Resize…")),
+            Button("object.rename", translate("Tabs", "Rename…")),
+            Button("vdi.move", translate("Tabs", "Move…")),
+            Button("vdi.attach", translate("Tabs", "Attach…")),
+            Button("vdi.detach", translate("Tabs", "Detach")),
+            Button("vdi.export", translate("Tabs", "Export…")),
+            Button("vdi.delete", translate("Tabs", "Delete"))))
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.buttons.update()
 
     def rows(self, record: dict) -> list[Row]:
         cache = self.cache

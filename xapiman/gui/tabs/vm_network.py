@@ -5,7 +5,10 @@ from __future__ import annotations
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import ListPage
+from xapiman.gui.tabs.list_actions import OBJECT, Button, ListActions
 from xapiman.gui.tabs.lists import Row
+from xapiman.gui.tabs.nic_words import rate_text
+from xapiman.i18n import translate
 from xapiman.xapi.records import VM, as_int
 
 
@@ -38,8 +41,19 @@ class VmNetworkPage(ListPage):
     title = "Networking"
     kinds = frozenset({"vm", "template", "snapshot"})
     order = 30
-    columns = ["Device", "MAC address", "Network", "IP addresses", "Active", "MTU"]
+    columns = ["Device", "MAC address", "Network", "IP addresses", "Active", "MTU", "Limit"]
     list_name = "vmInterfaces"
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.buttons = ListActions(self, (
+            Button("vif.add", translate("Tabs", "Add Interface…"), OBJECT),
+            Button("vif.properties", translate("Tabs", "Properties…")),
+            Button("vif.remove", translate("Tabs", "Remove"))))
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.buttons.update()
 
     def rows(self, record: dict) -> list[Row]:
         vm = self.view(VM, record)
@@ -59,6 +73,7 @@ class VmNetworkPage(ListPage):
                 ", ".join(ips),
                 fmt.yes_no(vif.currently_attached),
                 str(vif.mtu) if vif.mtu else "",
+                rate_text(vif.raw),
             ), sort=(as_int(vif.device, 999),), tooltip="\n".join(ips)))
         return out
 

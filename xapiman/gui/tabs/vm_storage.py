@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import ListPage
+from xapiman.gui.tabs.list_actions import OBJECT, Button, ListActions
 from xapiman.gui.tabs.lists import Row
 from xapiman.gui.tabs.widgets import ActionButtons
 from xapiman.i18n import translate
@@ -43,6 +44,22 @@ class VmStoragePage(ListPage):
         row.addWidget(self.drive_buttons)
         self.box.insertWidget(0, drive)
         self.drive_frame = drive
+        self.buttons = ListActions(self, (
+            Button("vdi.new", translate("Tabs", "Add Disk…"), OBJECT),
+            Button("vdi.attach", translate("Tabs", "Attach Disk…"), OBJECT),
+            Button("vdi.detach", translate("Tabs", "Detach")),
+            Button("vdi.resize", translate("Tabs", "Resize…")),
+            Button("vdi.move", translate("Tabs", "Move…"))), refs_for=self._targets)
+
+    def _targets(self, action_id: str, vbds: list[str]) -> list[str]:
+        """The disk actions take the disks of the selected rows; Detach their VBDs."""
+        if action_id == "vdi.detach" or self.cache is None:
+            return vbds
+        return [str((self.cache.record("vbd", vbd) or {}).get("VDI", "")) for vbd in vbds]
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.buttons.update()
 
     def rows(self, record: dict) -> list[Row]:
         vm = self.view(VM, record)

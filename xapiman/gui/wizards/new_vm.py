@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 
 from PyQt6.QtCore import pyqtSignal
-from PyQt6.QtWidgets import QWidget, QWizard
+from PyQt6.QtWidgets import QWidget
 
 from xapiman.actions.placement import measured_loads
 from xapiman.actions.templates import template
@@ -50,18 +50,11 @@ class NewVmWizard(PlanWizard):
         from xapiman.gui.wizards import new_vm_pages as pages
 
         self.conn = conn
-        self.setObjectName("newVmWizard")
         title = translate("NewVm", "New VM")
-        self.setWindowTitle(f"{title} — {pool_name}" if pool_name else title)
-        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
-        self.setButtonText(QWizard.WizardButton.FinishButton, translate("NewVm", "Create"))
-        self.pages: dict[str, PlanPage] = {}
-        for page_class in pages.page_classes():
-            page = page_class(self)
-            self.pages[page.key] = page
-            self.addPage(page)
+        self.add_pages(pages.page_classes(), name="newVmWizard",
+                       title=f"{title} — {pool_name}" if pool_name else title,
+                       finish=translate("NewVm", "Create"))
         assert tuple(self.pages) == PAGES, tuple(self.pages)
-        self.steps = self.add_steps(list(self.pages.values()))
         self.resize(900, 640)
         self._watch_load()
         self._watch_connection()

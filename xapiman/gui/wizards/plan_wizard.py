@@ -9,13 +9,26 @@ to the action, which does the work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PyQt6.QtCore import QTimer, pyqtSignal
-from PyQt6.QtWidgets import QVBoxLayout, QWidget, QWizard, QWizardPage
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from xapiman.actions.vm_plan import Review
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, text_label
+from xapiman.i18n import translate
 
 WARNING_COLOUR = "#8a5300"
 REVIEW_DELAY_MS = 120
@@ -76,6 +89,24 @@ class PlanWizard(QWizard):
         self.setSideWidget(steps)
         self.currentIdChanged.connect(steps.set_current)
         return steps
+
+    def add_pages(self, page_classes: Sequence[type[PlanPage]], *, name: str, title: str,
+                  finish: str) -> None:
+        """Make the wizard's pages (in `self.pages` by key) and its step list; `finish`
+        names its Finish button."""
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+        self.setButtonText(QWizard.WizardButton.FinishButton, finish)
+        self.pages: dict[str, PlanPage] = {}
+        for page_class in page_classes:
+            page = page_class(self)
+            self.pages[page.key] = page
+            self.addPage(page)
+        self.steps = self.add_steps(list(self.pages.values()))
+
+    def result_plan(self) -> Any:
+        return self.plan.copy()
 
 
 class PlanPage(QWizardPage):
@@ -190,3 +221,135 @@ class StepList(QWidget):
             font.setBold(n == index)
             label.setFont(font)
             label.setEnabled(n <= index)
+
+
+# -- pages most wizards have ------------------------------------------------------------------
+
+
+class KindPage(PlanPage):
+    """The first page: the plan's kind among radio buttons, each with its help under it.
+
+    Subclasses set `kinds` and `prefix` (object names "<prefix>_<kind>") and give `label` and
+    `help`; `kind_changed` is called when the user picks another kind.
+    """
+
+    key = "type"
+    kinds: tuple[str, ...] = ()
+    prefix = "kind"
+
+    def label(self, kind: str) -> str:
+        raise NotImplementedError
+
+    def help(self, kind: str) -> str:
+        raise NotImplementedError
+
+    def build(self, layout: QVBoxLayout) -> None:
+        self.group = QButtonGroup(self)
+        self.radios: dict[str, QRadioButton] = {}
+        for n, kind in enumerate(self.kinds):
+            radio = QRadioButton(self.label(kind))
+            radio.setObjectName(f"{self.prefix}_{kind}")
+            self.group.addButton(radio, n)
+            radio.toggled.connect(self._edit)
+            self.radios[kind] = radio
+            layout.addWidget(radio)
+            note = text_label(self.help(kind), f"{self.prefix}Help_{kind}", muted=True)
+            note.setContentsMargins(24, 0, 0, 6)
+            layout.addWidget(note)
+
+    def load(self) -> None:
+        self.radios.get(self.plan.kind, self.radios[self.kinds[0]]).setChecked(True)
+
+    def _edit(self, *_args: object) -> None:
+        if self._loading:
+            return
+        kind = next((k for k, r in self.radios.items() if r.isChecked()), self.kinds[0])
+        if kind != self.plan.kind:
+            self.kind_changed(kind)
+        self.changed()
+
+    def kind_changed(self, kind: str) -> None:
+        self.plan.kind = kind
+
+
+class NamePage(PlanPage):
+    """The plan's name and description (`name`, `description`); subclasses may add rows to
+    `self.form` in `more(form)`."""
+
+    key = "name"
+    prefix = ""
+
+    def build(self, layout: QVBoxLayout) -> None:
+        self.form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setObjectName(f"{self.prefix}Name")
+        self.name.textEdited.connect(self._edit)
+        self.form.addRow(translate("Wizard", "Name:"), self.name)
+        self.description = QPlainTextEdit()
+        self.description.setObjectName(f"{self.prefix}Description")
+        self.description.setMaximumHeight(90)
+        self.description.textChanged.connect(self._edit)
+        self.form.addRow(translate("Wizard", "Description:"), self.description)
+        self.more(self.form)
+        layout.addLayout(self.form)
+
+    def more(self, form: QFormLayout) -> None:
+        """Add rows of the subclass."""
+
+    def load(self) -> None:
+        self.name.setText(self.plan.name)
+        self.description.setPlainText(self.plan.description)
+
+    def _edit(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.edited = True
+        self.plan.name = self.name.text()
+        self.plan.description = self.description.toPlainText()
+        self.store()
+        self.changed()
+
+    def store(self) -> None:
+        """Write the subclass's rows into the plan."""
+
+
+class SummaryPage(PlanPage):
+    """The last page: what will be done, as rows (label, value) from `rows()`; it lists every
+    page's problems."""
+
+    key = "summary"
+
+    def build(self, layout: QVBoxLayout) -> None:
+        self.rows_box = QWidget()
+        self.rows_box.setObjectName("summaryRows")
+        self.rows_form = QFormLayout(self.rows_box)
+        layout.addWidget(self.rows_box)
+
+    def rows(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        self.show_rows()
+
+    def reviewed(self, result: Review) -> None:
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        while self.rows_form.rowCount():
+            self.rows_form.removeRow(0)
+        for n, (label, value) in enumerate(self.rows()):
+            self.rows_form.addRow(f"{label}:", text_label(value, f"summary_{n}"))
+
+    def texts(self) -> list[str]:
+        """The values shown (for checks)."""
+        out = []
+        for n in range(self.rows_form.rowCount()):
+            item = self.rows_form.itemAt(n, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel):
+                out.append(widget.text())
+        return out
+
+    @property
+    def scope(self) -> str | None:
+        return None
