@@ -40,6 +40,8 @@ def named(db, cls: str, name: str) -> str:
 
 
 def shoot(widget, artifacts_dir, name: str) -> None:
+    if isinstance(widget, NewSrWizard):
+        widget.review_now()  # the page's notes as the user sees them after a pause
     save_screenshot(widget, artifacts_dir / f"storage-{name}.png")
 
 
@@ -253,3 +255,91 @@ def _session(pool):
     session = XenAPI.Session(pool.url, ignore_ssl=True)
     session.xenapi.login_with_password(pool.user, pool.password, "2.21", "tests")
     return session.xenapi
+
+
+def _fill(qtbot, edit: QLineEdit, text: str) -> None:
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+
+
+def _to_location(app, pool, kind: str, name: str, artifacts_dir):
+    qtbot = app.qtbot
+    wizard = open_new_sr(app, pool)
+    wizard.currentPage().radios[kind].setChecked(True)
+    shoot(wizard, artifacts_dir, f"new-sr-1-type-{kind}")
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, name)
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_location" and page.panels[kind].isVisible()
+    return wizard, page
+
+
+def _finish(app, pool, wizard, name: str, artifacts_dir, kind: str, warning: str = "") -> dict:
+    qtbot, db = app.qtbot, pool.db
+    next_page(qtbot, wizard)
+    summary = wizard.currentPage()
+    assert summary.warning.text() == warning and summary.warning.isVisible() == bool(warning)
+    shoot(wizard, artifacts_dir, f"new-sr-4-summary-{kind}")
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    app.wait_task(f"New SR '{name}'")
+    sr = named(db, "SR", name)
+    qtbot.waitUntil(lambda: app.selected_keys() == [("lab", "sr", sr)], timeout=WAIT)
+    rec = db.get(sr, "SR")
+    assert all(db.get(p, "PBD")["currently_attached"] for p in rec["PBDs"])
+    return rec
+
+
+def test_new_local_sr_on_a_servers_disk(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard, page = _to_location(app, pool, "ext", "Local scratch", artifacts_dir)
+    hosts = sorted(db.all("host"), key=lambda h: db.get(h, "host")["name_label"])
+    page.local_host.setCurrentIndex(page.local_host.findData(hosts[1]))
+    _fill(qtbot, page.device, "/dev/sdc")
+    click(qtbot, page.local_check)
+    qtbot.waitUntil(lambda: "No SR is at" in page.status.text(), timeout=WAIT)
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-sr-3-location-ext")
+    second = db.get(hosts[1], "host")["name_label"]
+    rec = _finish(app, pool, wizard, "Local scratch", artifacts_dir, "ext",
+                  f"Making this SR erases everything on /dev/sdc of {second}.")
+    assert (rec["type"], rec["shared"], rec["content_type"]) == ("ext", False, "user")
+    (pbd,) = rec["PBDs"]
+    assert db.get(pbd, "PBD")["host"] == hosts[1]
+    assert db.get(pbd, "PBD")["device_config"] == {"device": "/dev/sdc"}
+
+
+def test_new_iso_library_on_nfs(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard, page = _to_location(app, pool, "iso_nfs", "NFS ISOs", artifacts_dir)
+    _fill(qtbot, page.iso_server, "10.0.0.7")
+    _fill(qtbot, page.iso_path, "/export/iso")
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-sr-3-location-iso_nfs")
+    rec = _finish(app, pool, wizard, "NFS ISOs", artifacts_dir, "iso_nfs")
+    assert (rec["type"], rec["content_type"], rec["shared"]) == ("iso", "iso", True)
+    config = db.get(rec["PBDs"][0], "PBD")["device_config"]
+    assert config["location"] == "10.0.0.7:/export/iso" and config["type"] == "nfs_iso"
+
+
+@pytest.mark.changes_pool
+def test_new_iso_library_on_smb_with_a_login(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    StorageNetwork.of(db).require_login("files.lab", "isoreader", "pa55")
+    wizard, page = _to_location(app, pool, "iso_smb", "SMB ISOs", artifacts_dir)
+    _fill(qtbot, page.smb_server, "files.lab")
+    _fill(qtbot, page.smb_share, "isos")
+    _fill(qtbot, page.smb_user, "isoreader")
+    _fill(qtbot, page.smb_password, "pa55")
+    assert page.smb_password.echoMode() == QLineEdit.EchoMode.Password
+    wizard.review_now()
+    assert page.isComplete()
+    shoot(wizard, artifacts_dir, "new-sr-3-location-iso_smb")
+    rec = _finish(app, pool, wizard, "SMB ISOs", artifacts_dir, "iso_smb")
+    assert (rec["type"], rec["content_type"]) == ("iso", "iso")
+    config = db.get(rec["PBDs"][0], "PBD")["device_config"]
+    assert config["location"] == r"\\files.lab\isos" and config["username"] == "isoreader"

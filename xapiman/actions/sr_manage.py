@@ -287,9 +287,15 @@ class Forget(SrTask):
         cache = target.conn.cache
         disks = sr_disks(cache, target.ref)
         vms = sorted({u.vm_name for ref, _r in disks for u in disk_uses(cache, ref)})
-        destroys = [translate("Storage", "this pool's record of '{name}' and of its {n} "
-                              "disks (their names and descriptions)").format(
-            name=target.name(), n=len(disks))]
+        if len(disks) == 1:
+            record = translate("Storage", "this pool's record of '{name}' and of its disk "
+                               "(its name and description)")
+        elif disks:
+            record = translate("Storage", "this pool's record of '{name}' and of its {n} "
+                               "disks (their names and descriptions)")
+        else:
+            record = translate("Storage", "this pool's record of '{name}'")
+        destroys = [record.format(name=target.name(), n=len(disks))]
         if vms:
             destroys.append(translate("Storage", "the links of these VMs to its disks: "
                                       "{vms}").format(vms=", ".join(vms)))

@@ -265,6 +265,25 @@ def erases(plan: NewSrPlan) -> bool:
     return not plan.attach and bool(plan.found) and plan.kind in ERASING_KINDS
 
 
+def wipes(plan: NewSrPlan) -> bool:
+    """Whether making the plan's SR formats its device (a LUN or a server's disk)."""
+    return not plan.attach and plan.kind in ERASING_KINDS
+
+
+def erase_warning(cache, plan: NewSrPlan) -> str:
+    """What making the plan's SR erases, in words ("" when nothing)."""
+    if erases(plan):
+        return translate("NewSr", "Making this SR erases the SR found on {where} and every "
+                                  "disk on it.").format(where=plan.location())
+    if not wipes(plan):
+        return ""
+    if plan.kind == "iscsi":
+        return translate("NewSr", "Making this SR erases everything on {where}.").format(
+            where=plan.location())
+    return translate("NewSr", "Making this SR erases everything on {device} of {host}.").format(
+        device=plan.location(), host=_host_name(cache, plan.host))
+
+
 def describe(cache, plan: NewSrPlan) -> list[tuple[str, str]]:
     """The summary: what will be done, where, and by whom."""
     rows = [(translate("NewSr", "Kind"), kind_label(plan.kind)),
@@ -284,6 +303,9 @@ def describe(cache, plan: NewSrPlan) -> list[tuple[str, str]]:
             uuid=plan.attach)
     elif erases(plan):
         action = translate("NewSr", "Make a new SR, ERASING the SR found there and its disks.")
+    elif wipes(plan):
+        action = translate("NewSr", "Make a new SR; whatever the {where} holds is erased.").format(
+            where=translate("NewSr", "LUN") if plan.kind == "iscsi" else translate("NewSr", "disk"))
     else:
         action = translate("NewSr", "Make a new SR.")
     rows.append((translate("NewSr", "What happens"), action))

@@ -122,7 +122,11 @@ class AttachDisk(Action):
                   help=translate("Disks", "A free device position (0, 1, 2 ...), or auto")),
             Field("read_only", translate("Disks", "Read-only"), kind="bool", default=False),
             Field("bootable", translate("Disks", "Bootable"), kind="bool", default=False))
-        answers = await ctx.ask(Form(translate("Disks", "Attach Disk"), "", fields,
+        intro = (translate("Disks", "Which disk should '{vm}' get?").format(vm=target.name())
+                 if target.cls == "vm" else
+                 translate("Disks", "Which VM should '{disk}' be attached to?").format(
+                     disk=target.name()))
+        answers = await ctx.ask(Form(translate("Disks", "Attach Disk"), intro, fields,
                                      ok_label=translate("Disks", "Attach")))
         if answers is None:
             return []

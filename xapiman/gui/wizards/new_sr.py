@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from PyQt6.QtWidgets import QVBoxLayout, QWidget, QWizard
 
-from xapiman.actions.sr_plan import KINDS, NewSrPlan, describe, erases, kind_help, kind_label
+from xapiman.actions.sr_plan import (
+    KINDS,
+    NewSrPlan,
+    describe,
+    erase_warning,
+    kind_help,
+    kind_label,
+)
 from xapiman.actions.sr_plan import review as review_plan
 from xapiman.actions.vm_plan import Review
 from xapiman.gui.dialogs.confirm import DANGER_COLOUR, text_label
@@ -65,11 +72,9 @@ class SummaryPage(plan_wizard.SummaryPage, SrPage):
 
     def show_rows(self) -> None:
         super().show_rows()
-        danger = erases(self.plan)
-        self.warning.setText(translate("NewSr", "Making this SR erases the SR found on {where} "
-                                       "and every disk on it.").format(
-            where=self.plan.location()) if danger else "")
-        self.warning.setVisible(danger)
+        warning = erase_warning(self.cache, self.plan)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         self.owner.setButtonText(QWizard.WizardButton.FinishButton, translate(
             "NewSr", "Attach") if self.plan.attach else translate("NewSr", "Create"))
 
