@@ -10,9 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PyQt6.QtWidgets import QComboBox, QLineEdit, QWizard
+from PyQt6.QtWidgets import QComboBox, QLabel, QLineEdit, QWizard
 
-from tests.gui.fixtures import app_fixture, click, loop_fixture, wait_dialog  # noqa: F401
+from tests.gui.fixtures import (  # noqa: F401
+    app_fixture,
+    click,
+    loop_fixture,
+    open_dialogs,
+    wait_dialog,
+)
 from xapiman.gui.dialogs import ConfirmDialog, FormDialog
 from xapiman.gui.screenshot import save_screenshot
 from xapiman.gui.wizards.new_network import NewNetworkWizard
@@ -175,3 +181,139 @@ def test_vm_interfaces_add_and_remove(app, pool, artifacts_dir) -> None:
     assert question.danger
     click(qtbot, question.ok_button)
     qtbot.waitUntil(lambda: db.find(added, "VIF") is None, timeout=WAIT)
+
+
+def run_wizard(app, kind: str, name: str, artifacts_dir, fill) -> None:
+    """The New Network wizard from the pool's row, page by page, with pictures."""
+    qtbot = app.qtbot
+    app.select("")
+    app.wait_enabled("network.new")
+    app.action("network.new").trigger()
+    wizard = wait_dialog(qtbot, NewNetworkWizard)
+    assert isinstance(wizard, NewNetworkWizard)
+    wizard.resize(820, 560)
+    wizard.currentPage().radios[kind].setChecked(True)
+    shoot(wizard, artifacts_dir, f"new-1-type-{kind}")
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, name)
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    assert page.objectName() == "page_interface"
+    fill(page)
+    wizard.review_now()
+    assert page.isComplete(), page.problems.text()
+    shoot(wizard, artifacts_dir, f"new-3-interface-{kind}")
+    next_page(qtbot, wizard)
+    shoot(wizard, artifacts_dir, f"new-4-summary-{kind}")
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    app.wait_task(f"New network '{name}'", timeout=30_000)
+
+
+def network_named(db, name: str) -> str:
+    found = [r for r, n in db.all("network").items() if n["name_label"] == name]
+    assert len(found) == 1, (name, found)
+    return found[0]
+
+
+def test_vlan_and_private_networks_and_deleting_them(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    app.connect(pool)
+
+    def vlan(page) -> None:
+        page.nic.setCurrentIndex(page.nic.findData("eth1"))
+        page.vlan.setValue(42)
+        assert page.vlan.isVisible() and not page.nics.isVisible()
+
+    run_wizard(app, "external", "Backup VLAN 42", artifacts_dir, vlan)
+    net = network_named(db, "Backup VLAN 42")
+    pifs = [db.get(p, "PIF") for p in db.get(net, "network")["PIFs"]]
+    assert sorted((p["device"], p["VLAN"]) for p in pifs) == [("eth1", 42)] * len(db.all("host"))
+    assert all(p["currently_attached"] for p in pifs)
+
+    def private(page) -> None:
+        assert not page.nic.isVisible() and not page.nics.isVisible() and page.mtu.isVisible()
+
+    run_wizard(app, "internal", "Lab private", artifacts_dir, private)
+    lab = network_named(db, "Lab private")
+    assert db.get(lab, "network")["PIFs"] == []
+    # a network VMs use cannot go, and says which VMs
+    dmz = network_named(db, "DMZ (VLAN 100)")
+    users = sorted({db.get(v["VM"], "VM")["name_label"] for v in db.all("VIF").values()
+                    if v["network"] == dmz})
+    app.select(dmz)
+    qtbot.waitUntil(lambda: "VMs use it" in app.action("network.delete").toolTip(), timeout=WAIT)
+    assert not app.action("network.delete").isEnabled()
+    assert all(name in app.action("network.delete").toolTip() for name in users)
+    # one no VM uses: asked first, naming the interfaces that go with it
+    app.select(net)
+    app.wait_enabled("network.delete")
+    app.action("network.delete").trigger()
+    question = wait_dialog(qtbot, ConfirmDialog)
+    assert question.danger
+    text = " ".join(label.text() for label in question.findChildren(QLabel))
+    assert "'Backup VLAN 42'" in text and "eth1 VLAN 42 on" in text
+    save_screenshot(question, artifacts_dir / "network-delete-question.png")
+    question.reject()
+    qtbot.waitUntil(lambda: not open_dialogs(ConfirmDialog), timeout=WAIT)
+    assert db.find(net, "network") is not None
+    app.action("network.delete").trigger()
+    question = wait_dialog(qtbot, ConfirmDialog)
+    click(qtbot, question.ok_button)
+    app.wait_task("Delete network 'Backup VLAN 42'")
+    assert db.find(net, "network") is None
+    assert not [p for p in db.all("PIF").values() if p["VLAN"] == 42]
+
+
+def running_vm(db, *, tools: bool) -> str:
+    return next(r for r, v in sorted(db.all("VM").items(), key=lambda kv: kv[1]["name_label"])
+                if v["power_state"] == "Running" and not v["is_control_domain"]
+                and (v["guest_metrics"] != "OpaqueRef:NULL") == tools)
+
+
+@pytest.mark.changes_pool
+def test_change_an_interface_and_a_guest_that_cannot_hotplug(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    vm = running_vm(db, tools=True)
+    vif = next(v for v in db.get(vm, "VM")["VIFs"] if db.get(v, "VIF")["currently_attached"])
+    other = next(r for r, n in sorted(db.all("network").items(),
+                                      key=lambda kv: kv[1]["name_label"])
+                 if r != db.get(vif, "VIF")["network"] and n["PIFs"]
+                 and not n["other_config"].get("is_host_internal_management_network"))
+    app.connect(pool)
+    app.select(vm)
+    assert app.window.show_tab("Networking")
+    page = app.window.tabs.currentWidget()
+    buttons = page.actions_row.buttons
+    qtbot.waitUntil(lambda: vif in page.list.items, timeout=WAIT)
+    page.list.items[vif].setSelected(True)
+    qtbot.waitUntil(buttons["vif.properties"].isEnabled, timeout=WAIT)
+    click(qtbot, buttons["vif.properties"])
+    form = wait_dialog(qtbot, FormDialog)
+    choose(form, "network", other)
+    rate = form.inputs["rate"]
+    assert isinstance(rate, QLineEdit)
+    rate.selectAll()
+    qtbot.keyClicks(rate, "512")
+    save_screenshot(form, artifacts_dir / "network-interface-properties.png")
+    click(qtbot, form.ok_button)
+    app.wait_task("Change interface")
+    rec = db.get(vif, "VIF")
+    assert rec["network"] == other and rec["currently_attached"]  # moved live
+    assert (rec["qos_algorithm_type"], rec["qos_algorithm_params"]) == ("ratelimit",
+                                                                       {"kbps": "512"})
+    # a guest that says it cannot take a new interface while running: added, with the reason
+    metrics = db.get(vm, "VM")["guest_metrics"]
+    db.update(metrics, can_use_hotplug_vif="no")
+    before = set(db.get(vm, "VM")["VIFs"])
+    qtbot.waitUntil(buttons["vif.add"].isEnabled, timeout=WAIT)
+    click(qtbot, buttons["vif.add"])
+    form = wait_dialog(qtbot, FormDialog)
+    choose(form, "network", other)
+    click(qtbot, form.ok_button)
+    entry = app.wait_task("Add an interface to")
+    added = next(iter(set(db.get(vm, "VM")["VIFs"]) - before))
+    assert db.get(added, "VIF")["currently_attached"] is False
+    said = app.task_row_text(entry)
+    assert "next start" in said and "does not support VIF hotplug" in said, said
