@@ -208,3 +208,76 @@ def test_disk_operations(pool, tmp_path):
     not_image.write_bytes(b"")
     bad = cli(pool, "disk", "import", str(not_image))
     assert bad.returncode == 1 and "empty" in bad.stderr
+
+
+def test_local_and_iso_srs_and_the_list(pool):
+    db = pool.db
+    hosts = sorted(db.all("host"), key=lambda h: db.get(h, "host")["name_label"])
+    second = db.get(hosts[1], "host")["name_label"]
+    ok(pool, "sr", "new", "ext", "--device", "/dev/sdd", "--host", second, "--name", "Local sdd")
+    ref, rec = sr_by_name(pool, "Local sdd")
+    assert (rec["type"], rec["shared"]) == ("ext", False)
+    assert [(db.get(p, "PBD")["host"], db.get(p, "PBD")["device_config"]) for p in rec["PBDs"]] \
+        == [(hosts[1], {"device": "/dev/sdd"})]
+    ok(pool, "sr", "new", "iso-nfs", "--server", "10.0.0.7", "--path", "/export/iso",
+       "--name", "CLI ISOs")
+    ref, rec = sr_by_name(pool, "CLI ISOs")
+    assert (rec["type"], rec["content_type"]) == ("iso", "iso")
+    assert db.get(rec["PBDs"][0], "PBD")["device_config"]["location"] == "10.0.0.7:/export/iso"
+    StorageNetwork.of(db).require_login("smb.lab", "reader", "pa55")
+    wrong = cli(pool, "sr", "new", "iso-smb", "--server", "smb.lab", "--share", "isos",
+                "--smb-user", "reader", "--name", "SMB ISOs", env={"XAPIMAN_STORAGE_SECRET": "no"})
+    assert wrong.returncode == 1 and "Permission denied" in wrong.stderr
+    assert not [s for s in db.all("SR").values() if s["name_label"] == "SMB ISOs"]
+    ok(pool, "sr", "new", "iso-smb", "--server", "smb.lab", "--share", "isos", "--smb-user",
+       "reader", "--name", "SMB ISOs", env={"XAPIMAN_STORAGE_SECRET": "pa55"})
+    ref, rec = sr_by_name(pool, "SMB ISOs")
+    config = db.get(rec["PBDs"][0], "PBD")["device_config"]
+    assert config["location"] == r"\\smb.lab\isos" and config["username"] == "reader"
+    listed = {r["name"]: r for r in json.loads(ok(pool, "sr", "list", "--json").stdout)}
+    assert listed["Local sdd"]["servers"] == 1 and listed["Local sdd"]["connected"] == 1
+    assert listed["CLI ISOs"]["servers"] == len(hosts)
+    # an ISO library is not destroyed, only forgotten
+    refused = cli(pool, "sr", "destroy", "CLI ISOs", "--yes")
+    assert refused.returncode == 1 and "forget it instead" in refused.stderr
+
+
+def test_rescan_finds_a_forgotten_disk(pool):
+    import XenAPI
+
+    session = XenAPI.Session(pool.url, ignore_ssl=True)
+    session.xenapi.login_with_password(pool.user, pool.password, "2.21", "tests")
+    try:
+        x = session.xenapi
+        sr, _rec = sr_by_name(pool, "NFS virtual disk storage")
+        vdi = x.VDI.create({"name_label": "found again", "name_description": "", "SR": sr,
+                            "virtual_size": str(GiB), "type": "user", "sharable": False,
+                            "read_only": False, "other_config": {}, "xenstore_data": {},
+                            "sm_config": {}, "tags": []})
+        uuid = x.VDI.get_uuid(vdi)
+        x.VDI.forget(vdi)
+    finally:
+        session.xenapi.session.logout()
+        session("close")()
+    assert uuid not in {v["uuid"] for v in pool.db.all("VDI").values()}
+    ok(pool, "sr", "rescan", "NFS virtual disk storage")
+    assert pool.db.get(pool.db.by_uuid("VDI", uuid), "VDI")["SR"] == sr
+
+
+@pytest.mark.changes_pool
+def test_a_running_vms_disk_moves_live(pool):
+    db = pool.db
+    vm = next(r for r, v in sorted(db.all("VM").items(), key=lambda kv: kv[1]["name_label"])
+              if v["power_state"] == "Running" and not v["is_control_domain"])
+    vbd = next(b for b in db.get(vm, "VM")["VBDs"]
+               if db.get(b, "VBD")["type"] == "Disk" and db.get(b, "VBD")["currently_attached"])
+    disk = db.get(db.get(vbd, "VBD")["VDI"], "VDI")
+    dest = next(s["name_label"] for r, s in db.all("SR").items()
+                if r != disk["SR"] and s["shared"] and s["content_type"] == "user")
+    moved = ok(pool, "disk", "move", disk["uuid"], "--sr", dest)
+    new_uuid = moved.stdout.strip().splitlines()[-1]
+    new = db.by_uuid("VDI", new_uuid)
+    assert db.get(db.get(new, "VDI")["SR"], "SR")["name_label"] == dest
+    assert db.get(vm, "VM")["power_state"] == "Running"
+    (new_vbd,) = db.get(new, "VDI")["VBDs"]
+    assert db.get(new_vbd, "VBD")["VM"] == vm and db.get(new_vbd, "VBD")["currently_attached"]

@@ -56,7 +56,7 @@ def register(tree: CommandTree) -> None:
     new.add_argument("--host", default="", help=translate(
         "Cli", "the server that makes it (ext, lvm: whose disk it is)"))
     new.add_argument("--share", default="", help=translate("Cli", "iso-smb: the share"))
-    new.add_argument("--user", default="", help=translate(
+    new.add_argument("--smb-user", default="", help=translate(
         "Cli", f"iso-smb: the share's user (password in ${SECRET_ENV})"))
     new.add_argument("--smb-version", default="3.0", choices=("3.0", "1.0"))
     what = new.add_mutually_exclusive_group()
@@ -205,8 +205,8 @@ def build_plan(opened: Opened, args: argparse.Namespace) -> NewSrPlan:
         plan.server, plan.path = args.server, args.path
     elif kind == "iso_smb":
         plan.server, plan.path = args.server, args.share
-        plan.username, plan.smb_version = args.user, args.smb_version
-        plan.password = _secret() if args.user else ""
+        plan.username, plan.smb_version = args.smb_user, args.smb_version
+        plan.password = _secret() if args.smb_user else ""
     elif kind == "iscsi":
         plan = _iscsi_plan(args)
         plan.name, plan.description, plan.host = args.name, args.description, host
