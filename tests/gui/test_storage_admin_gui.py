@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from PyQt6.QtCore import QItemSelectionModel
-from PyQt6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
+from PyQt6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWizard
 
 from tests.gui.fixtures import (  # noqa: F401
     app_fixture,
@@ -25,6 +25,7 @@ from tests.gui.fixtures import (  # noqa: F401
 from xapiman.gui.dialogs import ConfirmDialog, FormDialog
 from xapiman.gui.dialogs.disk_image import DiskExportDialog, DiskImportDialog
 from xapiman.gui.screenshot import save_screenshot
+from xapiman.gui.wizards.new_sr import NewSrWizard
 from xapiman.sim.testing import RunningPool, running_pool
 
 MiB, GiB = 1024**2, 1024**3
@@ -105,6 +106,11 @@ def type_into(qtbot, edit, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
+def next_page(qtbot, wizard) -> None:
+    wizard.review_now()  # what the user typed is checked once they pause
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+
+
 def attached(db, sr: str) -> set[bool]:
     return {db.get(p, "PBD")["currently_attached"] for p in db.get(sr, "SR")["PBDs"]}
 
@@ -143,6 +149,7 @@ def test_rescan_default_detach_and_forget(app, pool, xapi, artifacts_dir) -> Non
     app.wait_task("Detach 'Admin NFS'")
     assert attached(db, sr) == {False} and db.find(found, "VDI") is not None
     # forget: a danger, naming the pool's record and the disks it forgets
+    uuid = db.get(sr, "SR")["uuid"]
     question = ask(app, "sr.forget")
     assert question.danger
     text = dialog_text(question)
@@ -154,6 +161,32 @@ def test_rescan_default_detach_and_forget(app, pool, xapi, artifacts_dir) -> Non
     click(qtbot, question.ok_button)
     app.wait_task("Forget 'Admin NFS'")
     assert db.find(sr, "SR") is None and db.find(found, "VDI") is None
+    # the New SR wizard finds it at its export and attaches it again, its disk with it
+    app.select("")
+    app.wait_enabled("sr.new")
+    app.action("sr.new").trigger()
+    wizard = wait_dialog(qtbot, NewSrWizard)
+    assert isinstance(wizard, NewSrWizard)
+    wizard.currentPage().radios["nfs"].setChecked(True)
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    type_into(qtbot, page.name, "Admin NFS again")
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.keyClicks(page.nfs_server, "10.0.0.40")
+    page.nfs_path.setEditText("/AdminNFS")
+    click(qtbot, page.nfs_check)
+    qtbot.waitUntil(lambda: page.choice_row.isVisible(), timeout=WAIT)
+    assert page.choice.currentData() == uuid and "in this pool" not in page.choice.currentText()
+    next_page(qtbot, wizard)
+    assert f"Attach the existing SR {uuid}; its disks are kept." in wizard.currentPage().texts()
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert finish.text() == "Attach"
+    click(qtbot, finish)
+    app.wait_task("Attach SR 'Admin NFS again'")
+    again = db.by_uuid("SR", uuid)
+    assert db.get(again, "SR")["name_label"] == "Admin NFS again" and attached(db, again) == {True}
+    assert [db.get(v, "VDI")["name_label"] for v in db.get(again, "SR")["VDIs"]] == ["stray disk"]
 
 
 def test_destroy_names_the_disks_and_their_vms(app, pool, xapi, artifacts_dir) -> None:

@@ -21,6 +21,7 @@ from tests.gui.fixtures import (  # noqa: F401
 from xapiman.gui.dialogs import ConfirmDialog, FormDialog
 from xapiman.gui.screenshot import save_screenshot
 from xapiman.gui.wizards.new_sr import NewSrWizard
+from xapiman.sim.storage import backend
 from xapiman.sim.storage_net import StorageNetwork
 from xapiman.sim.testing import RunningPool, running_pool
 
@@ -343,3 +344,70 @@ def test_new_iso_library_on_smb_with_a_login(app, pool, artifacts_dir) -> None:
     assert (rec["type"], rec["content_type"]) == ("iso", "iso")
     config = db.get(rec["PBDs"][0], "PBD")["device_config"]
     assert config["location"] == r"\\files.lab\isos" and config["username"] == "isoreader"
+
+
+@pytest.mark.changes_pool
+def test_a_new_sr_over_one_found_on_a_lun_asks_first(app, pool, artifacts_dir) -> None:
+    qtbot, db = app.qtbot, pool.db
+    wizard = open_new_sr(app, pool)
+    wizard.currentPage().radios["iscsi"].setChecked(True)
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, "Over LUN 0")
+    next_page(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.keyClicks(page.target, "chap-erase")
+    qtbot.keyClicks(page.chap_user, "chap")
+    qtbot.keyClicks(page.chap_secret, "secret")
+    click(qtbot, page.discover)
+    qtbot.waitUntil(lambda: page.iqn.count() == 1, timeout=WAIT)
+    click(qtbot, page.lun_button)
+    qtbot.waitUntil(lambda: page.luns.topLevelItemCount() == 2, timeout=WAIT)
+    # meanwhile an SR appears on LUN 0 (made by another client)
+    session = _session(pool)
+    host = min(db.all("host"), key=lambda h: db.get(h, "host")["name_label"])
+    scsi_id = page.luns.topLevelItem(0).text(3)
+    existing = session.SR.create(host, {
+        "target": "chap-erase", "port": "3260", "chapuser": "chap", "chappassword": "secret",
+        "targetIQN": str(page.iqn.currentData()), "SCSIid": scsi_id}, "0", "Keep me", "",
+        "lvmoiscsi", "user", True, {})
+    uuid = db.get(existing, "SR")["uuid"]
+
+    def pick_first_lun(sr_text: str) -> None:
+        click(qtbot, page.lun_button)
+        qtbot.waitUntil(lambda: page.luns.topLevelItemCount() == 2
+                        and page.luns.topLevelItem(0).text(4) == sr_text, timeout=WAIT)
+        first = page.luns.topLevelItem(0)
+        page.luns.setCurrentItem(first)
+        first.setSelected(True)
+        qtbot.waitUntil(lambda: page.choice_row.isVisible(), timeout=WAIT)
+        page.choice.setCurrentIndex(page.choice.findData(""))  # make a new SR anyway
+        assert "erasing" in page.choice.currentText()
+        wizard.review_now()
+
+    # an SR of this pool is never erased from here
+    pick_first_lun(f"'Keep me' of this pool ({uuid})")
+    assert not page.isComplete() and "one of this pool's" in page.problems.text()
+    # one the pool forgot may be, after a warning and a question naming it
+    for pbd in session.SR.get_PBDs(existing):
+        session.PBD.unplug(pbd)
+    session.SR.forget(existing)
+    pick_first_lun(uuid)
+    assert page.isComplete() and "erases it and every disk on it" in page.problems.text()
+    shoot(wizard, artifacts_dir, "new-sr-3-location-iscsi-erase")
+    next_page(qtbot, wizard)
+    summary = wizard.currentPage()
+    assert "erases the SR found on" in summary.warning.text()
+    shoot(wizard, artifacts_dir, "new-sr-4-summary-iscsi-erase")
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    question = wait_dialog(qtbot, ConfirmDialog)
+    assert question.danger
+    text = " ".join(label.text() for label in question.findChildren(QLabel))
+    assert f"the SR {uuid} and every disk on it" in text
+    save_screenshot(question, artifacts_dir / "storage-new-sr-erase-question.png")
+    question.reject()
+    qtbot.waitUntil(lambda: not open_dialogs(ConfirmDialog), timeout=WAIT)
+    assert uuid in backend(db).forgotten_srs  # still on the LUN, untouched
+    assert not [s for s in db.all("SR").values() if s["name_label"] == "Over LUN 0"]
+    assert not app.tasks_titled("Over LUN 0")

@@ -249,7 +249,14 @@ def _check_found(cache, plan: NewSrPlan, out: Review) -> None:
         return
     if not plan.found:
         return
-    if plan.kind in ERASING_KINDS:
+    in_pool = [known[uuid] for uuid in plan.found if uuid in known]
+    if plan.kind in ERASING_KINDS and in_pool:
+        name = (cache.record("SR", in_pool[0]) or {}).get("name_label", "")
+        out.error("location", translate("NewSr", "The SR found there ('{name}') is one of this "
+                                        "pool's: a new SR would erase it under its VMs. Destroy "
+                                        "it from the pool first if it should go.").format(
+            name=name))
+    elif plan.kind in ERASING_KINDS:
         out.warn("location", translate(
             "NewSr", "An SR is on this {where} already: making a new one erases it and every "
                      "disk on it. Attach it instead to keep them.").format(

@@ -425,9 +425,15 @@ class LocationPage(SrPage):
 
         def done(luns: list[Lun]) -> None:
             self.luns.clear()
+            known = known_uuids(self.cache)
             for lun in luns:
+                sr = lun.sr_uuid or translate("NewSr", "none")
+                if lun.sr_uuid in known:
+                    sr = translate("NewSr", "'{name}' of this pool ({uuid})").format(
+                        name=(self.cache.record("SR", known[lun.sr_uuid]) or {}).get(
+                            "name_label", ""), uuid=lun.sr_uuid)
                 item = QTreeWidgetItem([lun.lun_id, format_size(lun.size), lun.vendor,
-                                        lun.scsi_id, lun.sr_uuid or translate("NewSr", "none")])
+                                        lun.scsi_id, sr])
                 item.setData(0, LUN_ROLE, lun)
                 self.luns.addTopLevelItem(item)
             for column in range(4):
