@@ -293,7 +293,7 @@ def test_rename_attach_move_and_detach_a_disk(app, pool, xapi, artifacts_dir) ->
 
 
 @pytest.mark.changes_pool
-def test_a_running_vms_disk_moves_live(app, pool, xapi) -> None:
+def test_a_running_vms_disk_moves_live(app, pool, xapi, artifacts_dir) -> None:
     qtbot, db = app.qtbot, pool.db
     vm = user_vm(db, "Running")
     vbd = next(b for b in db.get(vm, "VM")["VBDs"]
@@ -310,6 +310,7 @@ def test_a_running_vms_disk_moves_live(app, pool, xapi) -> None:
     qtbot.waitUntil(lambda: vbd in page.list.items, timeout=WAIT)
     page.list.items[vbd].setSelected(True)
     qtbot.waitUntil(buttons["vdi.move"].isEnabled, timeout=WAIT)
+    save_screenshot(app.window, artifacts_dir / "storage-vm-storage-tab.png")
     click(qtbot, buttons["vdi.move"])
     form = wait_dialog(qtbot, FormDialog)
     choose(form, "sr", dest)

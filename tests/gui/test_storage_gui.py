@@ -217,7 +217,7 @@ def test_sr_disks_tab_add_resize_delete(app, pool, artifacts_dir) -> None:
 
 
 @pytest.mark.changes_pool
-def test_repair_shows_the_failing_servers_error(app, pool) -> None:
+def test_repair_shows_the_failing_servers_error(app, pool, artifacts_dir) -> None:
     qtbot, db = app.qtbot, pool.db
     hosts = sorted(db.all("host"), key=lambda h: db.get(h, "host")["name_label"])
     sr = named(db, "SR", "NFS virtual disk storage")
@@ -238,6 +238,8 @@ def test_repair_shows_the_failing_servers_error(app, pool) -> None:
     entry = app.wait_task("Repair 'NFS virtual disk storage'", status="failure")
     second = db.get(hosts[1], "host")["name_label"]
     assert second in str(entry.error) and "NFS service" in str(entry.error)
+    assert second in app.task_row_text(entry)
+    save_screenshot(app.window, artifacts_dir / "storage-sr-repair-failed.png")
     assert db.get(pbds[hosts[0]], "PBD")["currently_attached"] is True
     assert db.get(pbds[hosts[1]], "PBD")["currently_attached"] is False
     StorageNetwork.of(db).mend("10.0.0.5", hosts[1])
