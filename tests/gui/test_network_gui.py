@@ -247,6 +247,7 @@ def test_vlan_and_private_networks_and_deleting_them(app, pool, artifacts_dir) -
     assert not app.action("network.delete").isEnabled()
     assert all(name in app.action("network.delete").toolTip() for name in users)
     # one no VM uses: asked first, naming the interfaces that go with it
+    qtbot.waitUntil(lambda: app.row(net).isValid(), timeout=WAIT)
     app.select(net)
     app.wait_enabled("network.delete")
     app.action("network.delete").trigger()

@@ -128,6 +128,7 @@ def test_rescan_default_detach_and_forget(app, pool, xapi, artifacts_dir) -> Non
     app.wait_task("Rescan 'Admin NFS'")
     found = named(db, "VDI", "stray disk")
     assert db.get(found, "VDI")["SR"] == sr
+    qtbot.waitUntil(lambda: app.conn().cache.record("VDI", found) is not None, timeout=WAIT)
     # the default SR
     pool_ref = next(iter(db.all("pool")))
     before = db.get(pool_ref, "pool")["default_SR"]
@@ -249,6 +250,7 @@ def test_rename_attach_move_and_detach_a_disk(app, pool, xapi, artifacts_dir) ->
     type_into(qtbot, form.inputs["name"], "mover disk")
     click(qtbot, form.ok_button)
     qtbot.waitUntil(lambda: db.get(disk, "VDI")["name_label"] == "mover disk", timeout=WAIT)
+    qtbot.waitUntil(lambda: page.list.row_texts()[disk][0] == "mover disk", timeout=WAIT)
     # attached at a chosen free position, read-only
     qtbot.waitUntil(buttons["vdi.attach"].isEnabled, timeout=WAIT)
     click(qtbot, buttons["vdi.attach"])

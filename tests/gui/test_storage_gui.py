@@ -201,6 +201,7 @@ def test_sr_disks_tab_add_resize_delete(app, pool, artifacts_dir) -> None:
     fill_form(qtbot, form, size="5 GiB")
     click(qtbot, form.ok_button)
     qtbot.waitUntil(lambda: db.get(vdi, "VDI")["virtual_size"] == 5 * GiB, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.list.row_texts()[vdi][2] == "5 GiB", timeout=WAIT)  # seen
     qtbot.waitUntil(lambda: buttons["vdi.delete"].isEnabled(), timeout=WAIT)
     click(qtbot, buttons["vdi.delete"])
     question = wait_dialog(qtbot, ConfirmDialog)

@@ -36,15 +36,21 @@ ORDER: dict[str, tuple[str | None, ...]] = {
            "vm.clone", "vm.copy", "vm.export", "vm.migrate", "vm.make_template", SEP,
            "vm.set_ha",
            "vm.cd_insert", "vm.cd_eject", SEP, "vm.set_vcpus", "vm.set_memory",
-           "object.rename", "object.tags", "object.folder", SEP, "vm.delete"),
-    "storage": ("sr.rescan", "pool.set_default_sr", SEP, "object.rename", "object.tags",
-                "object.folder"),
+           "object.rename", "object.tags", "object.folder", SEP, "vif.add", SEP, "vm.delete"),
+    "storage": ("sr.new", SEP, "sr.rescan", "sr.repair", "pool.set_default_sr", SEP,
+                "vdi.new", "vdi.attach", "vdi.detach", "vdi.resize", "vdi.move", "vdi.import",
+                "vdi.export", SEP, "object.rename", "object.tags", "object.folder", SEP,
+                "sr.detach", "sr.forget", "sr.destroy", "vdi.delete"),
     "templates": ("vm.new", "vm.import", SEP, "vm.copy", "vm.export", SEP, "object.rename",
                   "object.tags", SEP, "template.delete"),
 }
 
 TOOLBAR = ("vm.new", SEP, "vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", SEP,
            "vm.snapshot", "vm.migrate", SEP, "vm.force_shutdown", "vm.force_reboot")
+
+# Actions on rows of a tab page (a server's NICs, a VM's interfaces), never on a tree object:
+# their buttons are on those pages, not in the menus.
+ROW_ACTIONS = frozenset({"pif.configure_ip", "vif.remove", "vif.properties"})
 
 # Toolbar-only actions (their parts are in the menus).
 OFF_MENU = frozenset({"vm.suspend_or_resume"})
