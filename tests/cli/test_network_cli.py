@@ -131,3 +131,14 @@ def test_vm_nics(pool):
     assert refused.returncode == 1 and "02:00:00:00:01:02" in refused.stderr
     ok(pool, "vm", "nic", "remove", name, device, "--yes")
     assert changed not in db.get(vm, "VM")["VIFs"] and db.find(changed, "VIF") is None
+    # a running guest that cannot take a new interface now: made, and the reason said
+    running, rec = next((r, v) for r, v in sorted(db.all("VM").items(),
+                                                 key=lambda kv: kv[1]["name_label"])
+                        if v["power_state"] == "Running" and not v["is_control_domain"]
+                        and v["guest_metrics"] != "OpaqueRef:NULL")
+    db.update(rec["guest_metrics"], can_use_hotplug_vif="no")
+    before = set(rec["VIFs"])
+    said = ok(pool, "vm", "nic", "add", rec["name_label"], "--network", "DMZ (VLAN 100)")
+    added = next(v for v in db.get(running, "VM")["VIFs"] if v not in before)
+    assert db.get(added, "VIF")["currently_attached"] is False
+    assert "next start" in said.stderr and "does not support VIF hotplug" in said.stderr

@@ -219,6 +219,8 @@ def test_local_and_iso_srs_and_the_list(pool):
     assert (rec["type"], rec["shared"]) == ("ext", False)
     assert [(db.get(p, "PBD")["host"], db.get(p, "PBD")["device_config"]) for p in rec["PBDs"]] \
         == [(hosts[1], {"device": "/dev/sdd"})]
+    ok(pool, "sr", "new", "lvm", "--device", "/dev/sde", "--host", second, "--name", "Local sde")
+    assert sr_by_name(pool, "Local sde")[1]["type"] == "lvm"
     ok(pool, "sr", "new", "iso-nfs", "--server", "10.0.0.7", "--path", "/export/iso",
        "--name", "CLI ISOs")
     ref, rec = sr_by_name(pool, "CLI ISOs")
