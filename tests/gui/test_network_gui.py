@@ -318,3 +318,31 @@ def test_change_an_interface_and_a_guest_that_cannot_hotplug(app, pool, artifact
     assert db.get(added, "VIF")["currently_attached"] is False
     said = app.task_row_text(entry)
     assert "next start" in said and "does not support VIF hotplug" in said, said
+
+
+@pytest.mark.changes_pool
+def test_a_halted_vms_interface_gets_a_new_mac(app, pool) -> None:
+    qtbot, db = app.qtbot, pool.db
+    vm = next(r for r, v in sorted(db.all("VM").items(), key=lambda kv: kv[1]["name_label"])
+              if v["power_state"] == "Halted" and not v["is_a_template"]
+              and not v["is_control_domain"] and not v["is_a_snapshot"] and v["VIFs"])
+    vif = db.get(vm, "VM")["VIFs"][0]
+    device = db.get(vif, "VIF")["device"]
+    app.connect(pool)
+    app.select(vm)
+    assert app.window.show_tab("Networking")
+    page = app.window.tabs.currentWidget()
+    button = page.actions_row.buttons["vif.properties"]
+    qtbot.waitUntil(lambda: vif in page.list.items, timeout=WAIT)
+    page.list.items[vif].setSelected(True)
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT)
+    click(qtbot, button)
+    form = wait_dialog(qtbot, FormDialog)
+    mac = form.inputs["mac"]
+    assert isinstance(mac, QLineEdit)
+    mac.selectAll()
+    qtbot.keyClicks(mac, "02:16:3E:AB:CD:EF")
+    click(qtbot, form.ok_button)
+    app.wait_task("Change interface")
+    (now,) = [v for v in db.get(vm, "VM")["VIFs"] if db.get(v, "VIF")["device"] == device]
+    assert db.get(now, "VIF")["MAC"] == "02:16:3e:ab:cd:ef"
