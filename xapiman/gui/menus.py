@@ -48,10 +48,6 @@ ORDER: dict[str, tuple[str | None, ...]] = {
 TOOLBAR = ("vm.new", SEP, "vm.start", "vm.shutdown", "vm.reboot", "vm.suspend_or_resume", SEP,
            "vm.snapshot", "vm.migrate", SEP, "vm.force_shutdown", "vm.force_reboot")
 
-# Actions on rows of a tab page (a server's NICs, a VM's interfaces), never on a tree object:
-# their buttons are on those pages, not in the menus.
-ROW_ACTIONS = frozenset({"pif.configure_ip", "vif.remove", "vif.properties"})
-
 # Toolbar-only actions (their parts are in the menus).
 OFF_MENU = frozenset({"vm.suspend_or_resume"})
 
