@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xapiman.actions.sizes import as_int, format_size
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 
 MAX_POSITIONS = 16  # userdevice 0..15 when the server does not say (VM.get_allowed_VBD_devices)
 LIVE = ("Running", "Paused")
@@ -33,7 +33,7 @@ def disk_uses(cache, vdi: str) -> list[DiskUse]:
         rec = cache.record("VBD", vbd)
         if rec is None:
             continue
-        vm = cache.record("VM", rec.get("VM", NULL))
+        vm = cache.record("VM", rec.get("VM", NULL_REF))
         if vm is None:
             continue
         out.append(DiskUse(str(rec["VM"]), str(vm.get("name_label", "")), vbd,

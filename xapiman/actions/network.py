@@ -20,9 +20,10 @@ from xapiman.actions.sizes import as_int
 from xapiman.actions.sr_new import host_name, pool_hosts
 from xapiman.actions.steps import StepRunner, StepTask, announce
 from xapiman.actions.task_errors import step_failure
-from xapiman.actions.vm_plan import NULL, pool_record
+from xapiman.actions.vm_plan import pool_record
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError
+from xapiman.xapi.refs import NULL_REF
 
 
 class NewNetwork(Action):
@@ -74,7 +75,7 @@ def make_network(run: StepRunner, plan: NewNetworkPlan) -> str:
             pif = vlan_pif(cache, plan.nic)
             run.run("pool.create_VLAN_from_PIF", pif, net, str(plan.vlan))
         elif plan.kind == "bond":
-            master = str(pool_record(cache).get("master", NULL))
+            master = str(pool_record(cache).get("master", NULL_REF))
             hosts = pool_hosts(cache, master)
             for n, host in enumerate(hosts):
                 run.step(translate("NewNetwork", "Bonding {nics} on {host}").format(
@@ -108,7 +109,7 @@ def _undo(run: StepRunner, net: str, bonds: list[str]) -> tuple[str, ...]:
         try:
             for pif in run.call("network.get_PIFs", net):
                 vlan = run.call("PIF.get_VLAN_master_of", pif)
-                if vlan != NULL:
+                if vlan != NULL_REF:
                     run.call("VLAN.destroy", vlan)
             run.call("network.destroy", net)
         except XapiClientError:
@@ -124,7 +125,7 @@ def network_users(cache, net: str) -> list[str]:
     names = set()
     for vif in cache.records("VIF").values():
         if vif.get("network") == net:
-            vm = cache.record("VM", vif.get("VM", NULL)) or {}
+            vm = cache.record("VM", vif.get("VM", NULL_REF)) or {}
             if vm and not vm.get("is_a_snapshot"):
                 names.add(str(vm.get("name_label", "")))
     return sorted(names, key=str.casefold)
@@ -198,7 +199,7 @@ def _delete(run: StepRunner, target: Target) -> None:
         for pif in run.call("network.get_PIFs", target.ref):
             rec = run.call("PIF.get_record", pif)
             host = host_name(cache, rec["host"])
-            if rec["VLAN_master_of"] != NULL:
+            if rec["VLAN_master_of"] != NULL_REF:
                 run.step(translate("NewNetwork", "Removing the VLAN on {host}").format(host=host))
                 run.run("VLAN.destroy", rec["VLAN_master_of"])
             elif rec["bond_master_of"]:
@@ -248,7 +249,7 @@ class ConfigureIp(Action):
             return Availability(False, translate("NewNetwork", "This is the management "
                                                                "interface; it keeps its "
                                                                "address here."))
-        if record.get("bond_slave_of", NULL) not in (NULL, ""):
+        if record.get("bond_slave_of", NULL_REF) not in (NULL_REF, ""):
             return Availability(False, translate("NewNetwork", "This NIC is part of a bond: "
                                                                "configure the bond."))
         return YES

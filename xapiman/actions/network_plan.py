@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from xapiman.actions.sizes import as_int
-from xapiman.actions.vm_plan import NULL, Review, pool_record
+from xapiman.actions.vm_plan import Review, pool_record
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 
 KINDS = ("external", "internal", "bond")
 PAGES = ("type", "name", "interface", "summary")
@@ -89,7 +90,7 @@ class Nic:
 
 def pool_nics(cache) -> list[Nic]:
     """The physical NICs of the pool by device (with the coordinator's speed)."""
-    master = pool_record(cache).get("master", NULL)
+    master = pool_record(cache).get("master", NULL_REF)
     found: dict[str, dict] = {}
     for pif in cache.records("PIF").values():
         if not pif.get("physical") or as_int(pif.get("VLAN"), -1) >= 0:
@@ -98,13 +99,13 @@ def pool_nics(cache) -> list[Nic]:
         entry = found.setdefault(device, {"hosts": 0, "speed": 0, "bonded": "",
                                           "management": False})
         entry["hosts"] += 1
-        if pif.get("bond_slave_of", NULL) != NULL and cache.record("Bond", pif["bond_slave_of"]):
+        if pif.get("bond_slave_of", NULL_REF) != NULL_REF and cache.record("Bond", pif["bond_slave_of"]):
             master_pif = cache.record("PIF", cache.record("Bond", pif["bond_slave_of"])
-                                      .get("master", NULL)) or {}
+                                      .get("master", NULL_REF)) or {}
             entry["bonded"] = str(master_pif.get("device", "bond"))
         entry["management"] = entry["management"] or bool(pif.get("management"))
         if pif.get("host") == master:
-            metrics = cache.record("PIF_metrics", pif.get("metrics", NULL)) or {}
+            metrics = cache.record("PIF_metrics", pif.get("metrics", NULL_REF)) or {}
             entry["speed"] = as_int(metrics.get("speed"))
     return [Nic(d, e["hosts"], e["speed"], e["bonded"], e["management"])
             for d, e in sorted(found.items())]
@@ -114,7 +115,7 @@ def bond_nics(cache) -> list[Nic]:
     """Bond masters usable for VLANs too (device "bond0" ...)."""
     seen: dict[str, int] = {}
     for bond in cache.records("Bond").values():
-        master = cache.record("PIF", bond.get("master", NULL)) or {}
+        master = cache.record("PIF", bond.get("master", NULL_REF)) or {}
         if master:
             seen[str(master.get("device"))] = seen.get(str(master.get("device")), 0) + 1
     return [Nic(d, n, 0, "", False) for d, n in sorted(seen.items())]
@@ -122,12 +123,12 @@ def bond_nics(cache) -> list[Nic]:
 
 def vlan_pif(cache, device: str) -> str:
     """The coordinator's untagged PIF of `device` (the one VLANs are made from)."""
-    master = pool_record(cache).get("master", NULL)
+    master = pool_record(cache).get("master", NULL_REF)
     candidates = [(ref, pif) for ref, pif in cache.records("PIF").items()
                   if pif.get("device") == device and as_int(pif.get("VLAN"), -1) < 0
-                  and pif.get("bond_slave_of", NULL) in (NULL, "")]
+                  and pif.get("bond_slave_of", NULL_REF) in (NULL_REF, "")]
     candidates.sort(key=lambda kv: kv[1].get("host") != master)
-    return candidates[0][0] if candidates else NULL
+    return candidates[0][0] if candidates else NULL_REF
 
 
 def vlans_on(cache, device: str) -> dict[int, str]:
@@ -136,7 +137,7 @@ def vlans_on(cache, device: str) -> dict[int, str]:
     for pif in cache.records("PIF").values():
         tag = as_int(pif.get("VLAN"), -1)
         if pif.get("device") == device and tag >= 0:
-            net = cache.record("network", pif.get("network", NULL)) or {}
+            net = cache.record("network", pif.get("network", NULL_REF)) or {}
             out[tag] = str(net.get("name_label", ""))
     return out
 

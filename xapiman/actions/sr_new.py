@@ -22,9 +22,9 @@ from xapiman.actions.sr_plan import NewSrPlan, erases, kind_label, review
 from xapiman.actions.sr_probe import Prober
 from xapiman.actions.steps import StepError, StepRunner, StepTask, announce, reason_of
 from xapiman.actions.task_errors import step_failure
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 
 
 def pool_hosts(cache, first: str) -> list[str]:
@@ -51,7 +51,7 @@ class NewSr(Action):
         return YES
 
     def draft(self, target: Target) -> NewSrPlan:
-        return NewSrPlan(host=target.ref if target.cls == "host" else NULL)
+        return NewSrPlan(host=target.ref if target.cls == "host" else NULL_REF)
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         target = first_runnable(self, targets)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from xapiman.actions.sizes import format_size
-from xapiman.actions.vm_plan import NULL, Review, pool_record
+from xapiman.actions.vm_plan import Review, pool_record
 from xapiman.i18n import translate
+from xapiman.xapi.refs import NULL_REF
 
 KINDS = ("nfs", "iscsi", "ext", "lvm", "iso_nfs", "iso_smb")
 PAGES = ("type", "name", "location", "summary")
@@ -61,7 +62,7 @@ class NewSrPlan:
 
     Attributes:
         kind: one of KINDS; host: the server that makes or probes it (the only one of a local
-            SR; NULL: the pool's coordinator).
+            SR; NULL_REF: the pool's coordinator).
         server, path: NFS server and export, ISO library server and path (or share).
         nfs_version: "" lets the server pick; port, chap_user, chap_secret, iqn, scsi_id: the
             iSCSI target, its login and the LUN; device: a local disk ("/dev/sdb").
@@ -75,7 +76,7 @@ class NewSrPlan:
     kind: str = "nfs"
     name: str = ""
     description: str = ""
-    host: str = NULL
+    host: str = NULL_REF
     server: str = ""
     path: str = ""
     nfs_version: str = ""
@@ -110,7 +111,7 @@ class NewSrPlan:
 
     def probe_host(self, cache) -> str:
         """Where to probe and create: the chosen server, else the coordinator."""
-        return self.host if self.host != NULL else str(pool_record(cache).get("master", NULL))
+        return self.host if self.host != NULL_REF else str(pool_record(cache).get("master", NULL_REF))
 
     def device_config(self) -> dict[str, str]:
         kind = self.kind

@@ -13,9 +13,10 @@ from xapiman.actions.prompts import Field, Form
 from xapiman.actions.sizes import SizeError, as_int, format_size, parse_size
 from xapiman.actions.steps import StepError, StepRunner, StepTask, announce, reason_of
 from xapiman.actions.task_errors import step_failure
-from xapiman.actions.vm_plan import NULL, pool_default_sr, sr_choices
+from xapiman.actions.vm_plan import pool_default_sr, sr_choices
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 
 VDI_OPS_WORDS = {"resize": "resize", "resize_online": "resize", "destroy": "delete",
                  "copy": "copy"}
@@ -34,7 +35,7 @@ def disk_state(target: Target, op: str | None = None) -> Availability:
         return Availability(False, translate("Disks", "This is a snapshot's disk; act on "
                                                       "the snapshot instead."))
     if op is not None and op not in record.get("allowed_operations", ()):
-        sr = target.conn.cache.record("SR", record.get("SR", NULL)) or {}
+        sr = target.conn.cache.record("SR", record.get("SR", NULL_REF)) or {}
         if sr.get("content_type") == "iso" and op != "destroy":
             return Availability(False, translate("Disks", "Not possible on an ISO image."))
         return Availability(False, translate("Disks", "The server does not allow this on "
@@ -107,7 +108,7 @@ class NewDisk(Action):
         size = parse_disk_size(answers["size"])
         sr = picked(choices, answers.get("sr"), translate("Disks", "SR")).value
         description = str(answers.get("description") or "")
-        vm = target.ref if target.cls == "vm" else NULL
+        vm = target.ref if target.cls == "vm" else NULL_REF
         task = StepTask(target.conn, "VDI.create",
                         lambda run: make_disk(run, sr, name, description, size, vm))
         title = translate("Disks", "New disk '{name}'").format(name=name)
@@ -126,7 +127,7 @@ def make_disk(run: StepRunner, sr: str, name: str, description: str, size: int,
             "name_label": name, "name_description": description, "SR": sr,
             "virtual_size": str(size), "type": "user", "sharable": False, "read_only": False,
             "other_config": {}, "xenstore_data": {}, "sm_config": {}, "tags": []}))
-        if vm != NULL:
+        if vm != NULL_REF:
             run.step(translate("Disks", "Attaching it"), 0.6)
             allowed = [str(d) for d in run.call("VM.get_allowed_VBD_devices", vm)]
             positions = free_positions(run.conn.cache, vm, allowed)

@@ -17,9 +17,9 @@ from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.actions.steps import StepError, StepRunner, StepTask, announce, reason_of
 from xapiman.actions.task_errors import step_failure
 from xapiman.actions.vdi import attach, disk_state
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 
 
 def _is_vm(rec: dict) -> bool:
@@ -32,18 +32,18 @@ def reach_reason(cache, vm: str, vdi: str) -> str:
     a running VM has attached read-write."""
     vm_rec = cache.record("VM", vm) or {}
     vdi_rec = cache.record("VDI", vdi) or {}
-    sr = cache.record("SR", vdi_rec.get("SR", NULL)) or {}
-    host = vm_rec.get("resident_on", NULL)
-    pbds = sr_pbds(cache, vdi_rec.get("SR", NULL))
+    sr = cache.record("SR", vdi_rec.get("SR", NULL_REF)) or {}
+    host = vm_rec.get("resident_on", NULL_REF)
+    pbds = sr_pbds(cache, vdi_rec.get("SR", NULL_REF))
     if vm_rec.get("power_state") == "Running" and not any(
             rec.get("host") == host and rec.get("currently_attached") for _p, rec in pbds):
         return translate("Disks", "Its storage is not connected to the server the VM runs on.")
     if not sr.get("shared"):
         hosts = {rec.get("host") for _p, rec in pbds}
-        affinity = vm_rec.get("affinity", NULL)
-        if host not in (NULL, None) and host not in hosts:
+        affinity = vm_rec.get("affinity", NULL_REF)
+        if host not in (NULL_REF, None) and host not in hosts:
             return translate("Disks", "Its storage is local to another server.")
-        if affinity not in (NULL, None) and affinity not in hosts and host in (NULL, None):
+        if affinity not in (NULL_REF, None) and affinity not in hosts and host in (NULL_REF, None):
             return translate("Disks", "Its storage is local to a server other than the VM's "
                                       "home server.")
     if any(u.attached and u.live and not u.read_only for u in disk_uses(cache, vdi)):
@@ -70,7 +70,7 @@ def disk_choices(cache, vm: str) -> tuple[Choice, ...]:
     out = []
     for ref, rec in sorted(cache.records("VDI").items(),
                            key=lambda kv: str(kv[1].get("name_label", "")).casefold()):
-        sr = cache.record("SR", rec.get("SR", NULL)) or {}
+        sr = cache.record("SR", rec.get("SR", NULL_REF)) or {}
         if (rec.get("is_a_snapshot") or rec.get("type") not in ("user", "system")
                 or sr.get("content_type") == "iso" or sr.get("type") == "udev"):
             continue
@@ -97,7 +97,7 @@ class AttachDisk(Action):
         state = disk_state(target)
         if not state:
             return state
-        sr = target.conn.cache.record("SR", record.get("SR", NULL)) or {}
+        sr = target.conn.cache.record("SR", record.get("SR", NULL_REF)) or {}
         if sr.get("content_type") == "iso" or sr.get("type") == "udev":
             return Availability(False, translate("Disks", "ISO images go into a VM's DVD "
                                                           "drive."))
@@ -116,7 +116,7 @@ class AttachDisk(Action):
             vms = vm_choices(cache, target.ref)
             fields = (Field("vm", translate("Disks", "VM"), kind="choice", choices=vms,
                             default=next((c.value for c in vms if c.enabled), None)),)
-            vm = NULL
+            vm = NULL_REF
         fields += (
             Field("position", translate("Disks", "Position"), default="auto",
                   help=translate("Disks", "A free device position (0, 1, 2 ...), or auto")),
@@ -186,7 +186,7 @@ def _uses_for(target: Target) -> list[DiskUse]:
     cache = target.conn.cache
     if target.cls == "vbd":
         rec = target.record() or {}
-        return [u for u in disk_uses(cache, rec.get("VDI", NULL)) if u.vbd == target.ref]
+        return [u for u in disk_uses(cache, rec.get("VDI", NULL_REF)) if u.vbd == target.ref]
     return disk_uses(cache, target.ref)
 
 
@@ -236,7 +236,7 @@ class DetachDisk(Action):
             if wanted not in (None, use.vbd, use.vm, use.vm_name):
                 raise ActionError(translate("Disks", "The disk is not attached to {vm}.").format(
                     vm=wanted))
-        vdi = str((cache.record("VBD", use.vbd) or {}).get("VDI", NULL))
+        vdi = str((cache.record("VBD", use.vbd) or {}).get("VDI", NULL_REF))
         disk_name = str((cache.record("VDI", vdi) or {}).get("name_label", vdi))
         if not await ctx.prompter.confirm(
                 translate("Disks", "Detach Disk"),

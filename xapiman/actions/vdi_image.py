@@ -22,7 +22,7 @@ from xapiman.actions.disk_facts import live_users
 from xapiman.actions.sizes import as_int, format_size
 from xapiman.actions.steps import Cancelled, StepError, StepRunner, StepTask, announce
 from xapiman.actions.vdi import disk_state
-from xapiman.actions.vm_plan import NULL, is_disk_sr, sr_attached
+from xapiman.actions.vm_plan import is_disk_sr, sr_attached
 from xapiman.actions.vm_xva import _failure, _server_task, _settle, _target_exists, _wait_server
 from xapiman.i18n import translate
 from xapiman.xapi.disk_image import (
@@ -34,6 +34,7 @@ from xapiman.xapi.disk_image import (
     upload_image,
 )
 from xapiman.xapi.errors import XapiClientError
+from xapiman.xapi.refs import NULL_REF
 from xapiman.xapi.xva import Transfer
 
 
@@ -42,7 +43,7 @@ class DiskImportPlan:
     """An image file to upload into a new disk of `sr`, named `name` (default: the file's)."""
 
     path: str = ""
-    sr: str = NULL
+    sr: str = NULL_REF
     name: str = ""
     description: str = ""
 
@@ -165,7 +166,7 @@ class ExportDisk(Action):
                                                           "is consistent.").format(
                 vms=", ".join(users)))
         record = target.record() or {}
-        if not sr_attached(target.conn.cache, str(record.get("SR", NULL))):
+        if not sr_attached(target.conn.cache, str(record.get("SR", NULL_REF))):
             return Availability(False, translate("Disks", "Its SR is not connected to any "
                                                           "server."))
         return YES

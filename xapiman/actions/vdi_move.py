@@ -15,20 +15,21 @@ from xapiman.actions.sizes import as_int
 from xapiman.actions.steps import StepRunner, StepTask, announce
 from xapiman.actions.task_errors import step_failure
 from xapiman.actions.vdi import disk_state
-from xapiman.actions.vm_plan import NULL, sr_choices
+from xapiman.actions.vm_plan import sr_choices
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError
+from xapiman.xapi.refs import NULL_REF
 
 VBD_FIELDS = ("VM", "userdevice", "bootable", "mode", "type", "empty", "other_config",
               "qos_algorithm_type", "qos_algorithm_params")
 
 
 def live_vm(target: Target) -> str:
-    """The running VM that has the disk plugged in (NULL: none, the disk is copied)."""
+    """The running VM that has the disk plugged in (NULL_REF: none, the disk is copied)."""
     for use in disk_uses(target.conn.cache, target.ref):
         if use.attached and use.live:
             return use.vm
-    return NULL
+    return NULL_REF
 
 
 def dest_choices(target: Target) -> tuple[Choice, ...]:
@@ -37,13 +38,13 @@ def dest_choices(target: Target) -> tuple[Choice, ...]:
     record = target.record() or {}
     need = as_int(record.get("virtual_size"))
     vm = live_vm(target)
-    host = (cache.record("VM", vm) or {}).get("resident_on", NULL) if vm != NULL else NULL
+    host = (cache.record("VM", vm) or {}).get("resident_on", NULL_REF) if vm != NULL_REF else NULL_REF
     out = []
     for choice in sr_choices(cache, need):
         reason = choice.reason
         if choice.value == record.get("SR"):
             reason = translate("Disks", "The disk is on this SR.")
-        elif host != NULL and not reason and not any(
+        elif host != NULL_REF and not reason and not any(
                 rec.get("host") == host and rec.get("currently_attached")
                 for _p, rec in sr_pbds(cache, choice.value)):
             reason = translate("Disks", "The server the VM runs on is not connected to it.")
@@ -60,7 +61,7 @@ class MoveDisk(Action):
 
     def check(self, target: Target) -> Availability:
         vm = live_vm(target)
-        if vm != NULL:
+        if vm != NULL_REF:
             state = disk_state(target)
             if not state:
                 return state
@@ -93,7 +94,7 @@ class MoveDisk(Action):
         vm = live_vm(target)
         title = translate("Disks", "Move '{name}' to '{sr}'").format(name=target.name(),
                                                                     sr=dest.label)
-        if vm != NULL:
+        if vm != NULL_REF:
             return [await ctx.start(title, target, "VDI.pool_migrate", target.ref, dest.value,
                                     {})]
         if not dest.enabled:

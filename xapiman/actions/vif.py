@@ -13,9 +13,10 @@ from xapiman.actions.prompts import Field, Form
 from xapiman.actions.sizes import as_int
 from xapiman.actions.steps import StepError, StepRunner, StepTask, announce, reason_of
 from xapiman.actions.task_errors import step_failure
-from xapiman.actions.vm_plan import NULL, network_choices, pool_macs
+from xapiman.actions.vm_plan import network_choices, pool_macs
 from xapiman.i18n import translate
 from xapiman.xapi.errors import XapiClientError, XapiError
+from xapiman.xapi.refs import NULL_REF
 
 MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z")
 MAX_RATE = 10 * 1024 * 1024  # KiB/s
@@ -156,7 +157,7 @@ class RemoveVif(Action):
     multi = False
 
     def _vm(self, target: Target) -> dict:
-        return target.conn.cache.record("VM", (target.record() or {}).get("VM", NULL)) or {}
+        return target.conn.cache.record("VM", (target.record() or {}).get("VM", NULL_REF)) or {}
 
     def check(self, target: Target) -> Availability:
         record = target.record()
@@ -227,7 +228,7 @@ class VifProperties(Action):
         target = first_runnable(self, targets)
         cache = target.conn.cache
         rec = target.record() or {}
-        vm = cache.record("VM", rec.get("VM", NULL)) or {}
+        vm = cache.record("VM", rec.get("VM", NULL_REF)) or {}
         choices = tuple(network_choices(cache))
         params = rec.get("qos_algorithm_params") or {}
         rate = as_int(params.get("kbps")) if rec.get("qos_algorithm_type") == "ratelimit" else 0

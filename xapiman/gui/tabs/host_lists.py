@@ -11,8 +11,7 @@ from xapiman.gui.tabs.lists import Row
 from xapiman.gui.tabs.nic_words import bond_text, management_text
 from xapiman.i18n import translate
 from xapiman.xapi.records import PBD, PIF, SR, VM, Host, as_bool, as_int
-
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 
 def speed_text(mbit: int) -> str:
@@ -62,7 +61,7 @@ class HostNicsPage(ListPage):
             carrier = as_bool(metrics.get("carrier")) if metrics else None
             link = ("Unknown" if carrier is None else "Connected" if carrier else
                     "Disconnected")
-            in_bond = pif.get("bond_slave_of", NULL) not in (NULL, "")
+            in_bond = pif.get("bond_slave_of", NULL_REF) not in (NULL_REF, "")
             if not pif.currently_attached and not in_bond:  # bond members carry the bond
                 link = "Not plugged"
             speed = as_int(metrics.get("speed"))

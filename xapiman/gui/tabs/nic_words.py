@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from xapiman.actions.sizes import as_int
 from xapiman.i18n import translate
-
-NULL = "OpaqueRef:NULL"
+from xapiman.xapi.refs import NULL_REF
 
 
 def bond_text(cache, pif: dict) -> str:
     """"in bond0" for a member, "eth2 + eth3 (lacp)" for a bond's own interface, else ""."""
-    slave_of = cache.record("bond", pif.get("bond_slave_of", NULL))
+    slave_of = cache.record("bond", pif.get("bond_slave_of", NULL_REF))
     if slave_of is not None:
-        master = cache.record("pif", slave_of.get("master", NULL)) or {}
+        master = cache.record("pif", slave_of.get("master", NULL_REF)) or {}
         return translate("Tabs", "in {bond}").format(bond=master.get("device", "bond"))
     for bond_ref in pif.get("bond_master_of") or ():
         bond = cache.record("bond", bond_ref)

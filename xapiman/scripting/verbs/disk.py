@@ -10,7 +10,7 @@ from xapiman.actions import Target
 from xapiman.actions.disk_facts import disk_uses
 from xapiman.actions.sizes import as_int, format_size
 from xapiman.actions.vdi_image import DiskExportPlan, DiskImportPlan
-from xapiman.actions.vm_plan import NULL, pool_default_sr
+from xapiman.actions.vm_plan import pool_default_sr
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.act import act, task_options, uuid_of
@@ -18,6 +18,7 @@ from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree
 from xapiman.scripting.verbs.placement import size
+from xapiman.xapi.refs import NULL_REF
 
 
 def register(tree: CommandTree) -> None:
@@ -84,7 +85,7 @@ def disk_rows(cache, sr: str = "", vm: str = "") -> list[dict]:
         uses = disk_uses(cache, ref)
         if vm and all(u.vm != vm for u in uses):
             continue
-        sr_rec = cache.record("SR", rec.get("SR", NULL)) or {}
+        sr_rec = cache.record("SR", rec.get("SR", NULL_REF)) or {}
         rows.append({
             "name": rec.get("name_label", ""), "uuid": rec.get("uuid", ""),
             "size": as_int(rec.get("virtual_size")),
@@ -115,7 +116,7 @@ def _sr_or_default(cache, text: str) -> str:
     if text:
         return resolve.find(cache, "sr", text, what="SR")
     default = pool_default_sr(cache)
-    if default == NULL:
+    if default == NULL_REF:
         raise CliError(translate("Cli", "the pool has no default SR: give --sr"))
     return default
 

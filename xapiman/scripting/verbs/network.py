@@ -11,13 +11,13 @@ from xapiman.actions import Target
 from xapiman.actions.network import network_users
 from xapiman.actions.network_plan import BOND_MODES, LACP_HASHING, MTU_DEFAULT, NewNetworkPlan
 from xapiman.actions.sizes import as_int
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.act import act, task_options, uuid_of
 from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree
+from xapiman.xapi.refs import NULL_REF
 
 
 def register(tree: CommandTree) -> None:
@@ -123,10 +123,10 @@ def nic_rows(cache, host: str) -> list[dict]:
     for ref, pif in cache.records("PIF").items():
         if pif.get("host") != host:
             continue
-        metrics = cache.record("PIF_metrics", pif.get("metrics", NULL)) or {}
-        bond = cache.record("Bond", pif.get("bond_slave_of", NULL)) or {}
-        master = cache.record("PIF", bond.get("master", NULL)) or {}
-        net = cache.record("network", pif.get("network", NULL)) or {}
+        metrics = cache.record("PIF_metrics", pif.get("metrics", NULL_REF)) or {}
+        bond = cache.record("Bond", pif.get("bond_slave_of", NULL_REF)) or {}
+        master = cache.record("PIF", bond.get("master", NULL_REF)) or {}
+        net = cache.record("network", pif.get("network", NULL_REF)) or {}
         rows.append({
             "device": pif.get("device", ""), "vlan": as_int(pif.get("VLAN"), -1),
             "mac": pif.get("MAC", ""), "physical": bool(pif.get("physical")),

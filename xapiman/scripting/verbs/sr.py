@@ -14,13 +14,13 @@ from xapiman.actions.disk_facts import sr_pbds
 from xapiman.actions.sizes import as_int, format_size
 from xapiman.actions.sr_plan import NewSrPlan
 from xapiman.actions.sr_probe import Prober
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.act import act, task_options, uuid_of
 from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree
+from xapiman.xapi.refs import NULL_REF
 
 KINDS = {"nfs": "nfs", "iscsi": "iscsi", "ext": "ext", "lvm": "lvm", "iso-nfs": "iso_nfs",
          "iso-smb": "iso_smb"}
@@ -132,7 +132,7 @@ def _secret() -> str:
 def _prober(opened: Opened, args: argparse.Namespace) -> Prober:
     cache = opened.conn.cache
     host = resolve.find(cache, "host", args.host, what="host") if args.host else \
-        str(next(iter(cache.records("pool").values()), {}).get("master", NULL))
+        str(next(iter(cache.records("pool").values()), {}).get("master", NULL_REF))
     return Prober(opened.conn, host)
 
 
@@ -198,7 +198,7 @@ def build_plan(opened: Opened, args: argparse.Namespace) -> NewSrPlan:
     """The plan the options describe, with what a probe found at the location."""
     cache = opened.conn.cache
     kind = KINDS[args.kind]
-    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL
+    host = resolve.find(cache, "host", args.host, what="host") if args.host else NULL_REF
     plan = NewSrPlan(kind=kind, name=args.name, description=args.description, host=host,
                      nfs_version=args.nfs_version)
     if kind in ("nfs", "iso_nfs"):
@@ -215,7 +215,7 @@ def build_plan(opened: Opened, args: argparse.Namespace) -> NewSrPlan:
                                             "(sr probe iscsi lists them)"))
     else:
         plan.device = args.device
-        if host == NULL:
+        if host == NULL_REF:
             raise CliError(translate("Cli", "a local SR needs --host (whose disk it is)"))
     prober = Prober(opened.conn, plan.probe_host(cache))
     if kind == "iscsi":

@@ -8,13 +8,13 @@ import json
 
 from xapiman.actions import Target
 from xapiman.actions.sizes import as_int
-from xapiman.actions.vm_plan import NULL
 from xapiman.i18n import translate
 from xapiman.scripting import resolve
 from xapiman.scripting.act import act, task_options
 from xapiman.scripting.connect import CliError, Opened
 from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree, Verb
+from xapiman.xapi.refs import NULL_REF
 
 
 def register(tree: CommandTree) -> None:
@@ -59,7 +59,7 @@ def vif_rows(cache, vm: str) -> list[dict]:
     rows = []
     for vif in (cache.record("VM", vm) or {}).get("VIFs", ()):
         rec = cache.record("VIF", vif) or {}
-        net = cache.record("network", rec.get("network", NULL)) or {}
+        net = cache.record("network", rec.get("network", NULL_REF)) or {}
         params = rec.get("qos_algorithm_params") or {}
         rows.append({"device": str(rec.get("device", "")), "mac": rec.get("MAC", ""),
                      "network": net.get("name_label", ""),
