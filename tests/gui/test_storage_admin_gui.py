@@ -186,6 +186,7 @@ def test_rescan_default_detach_and_forget(app, pool, xapi, artifacts_dir) -> Non
     click(qtbot, finish)
     app.wait_task("Attach SR 'Admin NFS again'")
     again = db.by_uuid("SR", uuid)
+    qtbot.waitUntil(lambda: app.selected_keys() == [("lab", "sr", again)], timeout=WAIT)
     assert db.get(again, "SR")["name_label"] == "Admin NFS again" and attached(db, again) == {True}
     assert [db.get(v, "VDI")["name_label"] for v in db.get(again, "SR")["VDIs"]] == ["stray disk"]
 
