@@ -211,9 +211,10 @@ class NewNetworkWizard(PlanWizard):
                  pool_name: str = "") -> None:
         title = translate("NewNetwork", "New Network")
         super().__init__(cache, draft.copy(), parent)
-        self.add_pages((TypePage, NamePage, InterfacePage, SummaryPage), name="newNetworkWizard",
-                       title=f"{title} — {pool_name}" if pool_name else title,
-                       finish=translate("NewNetwork", "Create"))
+        self.pages = self.add_pages((TypePage, NamePage, InterfacePage, SummaryPage),
+                                    name="newNetworkWizard",
+                                    title=f"{title} — {pool_name}" if pool_name else title,
+                                    finish=translate("NewNetwork", "Create"))
         self.resize(820, 560)
         self.review_now()
 

@@ -89,9 +89,10 @@ class NewSrWizard(PlanWizard):
         title = translate("NewSr", "New SR")
         self.conn = conn
         super().__init__(conn.cache, draft.copy(), parent)
-        self.add_pages((TypePage, NamePage, LocationPage, SummaryPage), name="newSrWizard",
-                       title=f"{title} — {pool_name}" if pool_name else title,
-                       finish=translate("NewSr", "Create"))
+        self.pages = self.add_pages((TypePage, NamePage, LocationPage, SummaryPage),
+                                    name="newSrWizard",
+                                    title=f"{title} — {pool_name}" if pool_name else title,
+                                    finish=translate("NewSr", "Create"))
         self.resize(860, 600)
         self.review_now()
 

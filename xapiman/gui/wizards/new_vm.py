@@ -51,9 +51,9 @@ class NewVmWizard(PlanWizard):
 
         self.conn = conn
         title = translate("NewVm", "New VM")
-        self.add_pages(pages.page_classes(), name="newVmWizard",
-                       title=f"{title} — {pool_name}" if pool_name else title,
-                       finish=translate("NewVm", "Create"))
+        self.pages = self.add_pages(pages.page_classes(), name="newVmWizard",
+                                    title=f"{title} — {pool_name}" if pool_name else title,
+                                    finish=translate("NewVm", "Create"))
         assert tuple(self.pages) == PAGES, tuple(self.pages)
         self.resize(900, 640)
         self._watch_load()

@@ -10,7 +10,7 @@ to the action, which does the work.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -31,6 +31,7 @@ from xapiman.gui.dialogs.confirm import DANGER_COLOUR, text_label
 from xapiman.i18n import translate
 
 WARNING_COLOUR = "#8a5300"
+PageT = TypeVar("PageT", bound="PlanPage")
 REVIEW_DELAY_MS = 120
 
 
@@ -90,20 +91,21 @@ class PlanWizard(QWizard):
         self.currentIdChanged.connect(steps.set_current)
         return steps
 
-    def add_pages(self, page_classes: Sequence[type[PlanPage]], *, name: str, title: str,
-                  finish: str) -> None:
-        """Make the wizard's pages (in `self.pages` by key) and its step list; `finish`
-        names its Finish button."""
+    def add_pages(self, page_classes: Sequence[type[PageT]], *, name: str, title: str,
+                  finish: str) -> dict[str, PageT]:
+        """Make the wizard's pages (returned by key) and its step list; `finish` names its
+        Finish button."""
         self.setObjectName(name)
         self.setWindowTitle(title)
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
         self.setButtonText(QWizard.WizardButton.FinishButton, finish)
-        self.pages: dict[str, PlanPage] = {}
+        pages: dict[str, PageT] = {}
         for page_class in page_classes:
             page = page_class(self)
-            self.pages[page.key] = page
+            pages[page.key] = page
             self.addPage(page)
-        self.steps = self.add_steps(list(self.pages.values()))
+        self.steps = self.add_steps(list(pages.values()))
+        return pages
 
     def result_plan(self) -> Any:
         return self.plan.copy()
