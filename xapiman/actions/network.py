@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from xapiman.actions import labels
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable
 from xapiman.actions.network_plan import NewNetworkPlan, kind_label, review, vlan_pif
@@ -28,7 +29,7 @@ from xapiman.xapi.refs import NULL_REF
 
 class NewNetwork(Action):
     id = "network.new"
-    label = translate("Actions", "New Network…")
+    label = "New Network…"
     classes = frozenset({"pool", "host", "network"})
     multi = True  # whatever is selected, the first object's pool is the one
 
@@ -133,7 +134,7 @@ def network_users(cache, net: str) -> list[str]:
 
 class DeleteNetwork(Action):
     id = "network.delete"
-    label = translate("Actions", "Delete Network")
+    label = "Delete Network"
     classes = frozenset({"network"})
     destructive = True
     multi = False
@@ -180,7 +181,7 @@ class DeleteNetwork(Action):
             destroys.append(translate("NewNetwork", "its server interfaces: {list}").format(
                 list=", ".join(interfaces)))
         if not await ctx.prompter.confirm(
-                self.label, translate("NewNetwork", "Delete the network '{name}'?").format(
+                labels.label(self), translate("NewNetwork", "Delete the network '{name}'?").format(
                     name=target.name()),
                 destroys=tuple(destroys), ok_label=translate("NewNetwork", "Delete"),
                 danger=True):
@@ -237,7 +238,7 @@ class ConfigureIp(Action):
     DHCP, a static address, or none."""
 
     id = "pif.configure_ip"
-    label = translate("Actions", "Configure IP Address…")
+    label = "Configure IP Address…"
     classes = frozenset({"pif"})
     multi = False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xapiman.actions import labels
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import first_runnable, runnable_or_raise
 from xapiman.actions.disk_facts import (
@@ -104,7 +105,7 @@ class SrTask(Action):
 
 class Rescan(Action):
     id = "sr.rescan"
-    label = translate("Actions", "Rescan")
+    label = "Rescan"
     classes = frozenset({"sr"})
 
     def check(self, target: Target) -> Availability:
@@ -129,7 +130,7 @@ class Repair(SrTask):
     server's failure does not stop the others; the task ends saying each server's result."""
 
     id = "sr.repair"
-    label = translate("Actions", "Repair")
+    label = "Repair"
     title = translate("Storage", "Repair '{name}'")
 
     def check(self, target: Target) -> Availability:
@@ -198,7 +199,7 @@ class SetDefault(Action):
     """The pool's default SR (new disks, suspend images and crash dumps go there)."""
 
     id = "pool.set_default_sr"
-    label = translate("Actions", "Set as Default SR")
+    label = "Set as Default SR"
     classes = frozenset({"sr"})
     multi = False
 
@@ -245,7 +246,7 @@ def _unplug_all(run: StepRunner, target: Target) -> None:
 
 class Detach(SrTask):
     id = "sr.detach"
-    label = translate("Actions", "Detach")
+    label = "Detach"
     title = translate("Storage", "Detach '{name}'")
     doing = translate("Storage", "Detaching '{name}'")
     done = translate("Storage", "Detached '{name}'.")
@@ -263,10 +264,10 @@ class Detach(SrTask):
 
     async def confirm(self, ctx: ActionContext, target: Target) -> bool:
         return await ctx.prompter.confirm(
-            self.label, translate("Storage", "Detach '{name}' from every server? Its disks "
+            labels.label(self), translate("Storage", "Detach '{name}' from every server? Its disks "
                                   "cannot be used until it is repaired (connected) again; "
                                   "nothing on it is deleted.").format(name=target.name()),
-            ok_label=self.label)
+            ok_label=labels.label(self))
 
     def steps(self, run: StepRunner, target: Target) -> None:
         _unplug_all(run, target)
@@ -274,7 +275,7 @@ class Detach(SrTask):
 
 class Forget(SrTask):
     id = "sr.forget"
-    label = translate("Actions", "Forget")
+    label = "Forget"
     title = translate("Storage", "Forget '{name}'")
     doing = translate("Storage", "Forgetting '{name}'")
     done = translate("Storage", "Forgot '{name}'.")
@@ -300,10 +301,10 @@ class Forget(SrTask):
             destroys.append(translate("Storage", "the links of these VMs to its disks: "
                                       "{vms}").format(vms=", ".join(vms)))
         return await ctx.prompter.confirm(
-            self.label, translate("Storage", "Forget '{name}'? It is detached and removed from "
+            labels.label(self), translate("Storage", "Forget '{name}'? It is detached and removed from "
                                   "this pool; the data stays on the storage and a New SR can "
                                   "attach it again.").format(name=target.name()),
-            destroys=tuple(destroys), ok_label=self.label, danger=True)
+            destroys=tuple(destroys), ok_label=labels.label(self), danger=True)
 
     def steps(self, run: StepRunner, target: Target) -> None:
         _unplug_all(run, target)
@@ -313,7 +314,7 @@ class Forget(SrTask):
 
 class Destroy(SrTask):
     id = "sr.destroy"
-    label = translate("Actions", "Destroy")
+    label = "Destroy"
     title = translate("Storage", "Destroy '{name}'")
     doing = translate("Storage", "Destroying '{name}'")
     done = translate("Storage", "Destroyed '{name}'.")
@@ -347,10 +348,10 @@ class Destroy(SrTask):
                             + (translate("Storage", " of {vms}").format(vms=", ".join(users))
                                if users else ""))
         return await ctx.prompter.confirm(
-            self.label, translate("Storage", "Destroy '{name}'? Its disks are deleted and the "
+            labels.label(self), translate("Storage", "Destroy '{name}'? Its disks are deleted and the "
                                   "storage is freed; this cannot be undone.").format(
                 name=target.name()),
-            destroys=tuple(destroys), ok_label=self.label, danger=True)
+            destroys=tuple(destroys), ok_label=labels.label(self), danger=True)
 
     def steps(self, run: StepRunner, target: Target) -> None:
         disks = sr_disks(target.conn.cache, target.ref)

@@ -40,7 +40,7 @@ def host_name(cache, ref: str) -> str:
 
 class NewSr(Action):
     id = "sr.new"
-    label = translate("Actions", "New SR…")
+    label = "New SR…"
     icon = "sr"
     classes = frozenset({"pool", "host", "sr"})
     multi = True  # whatever is selected, the first object's pool is the one

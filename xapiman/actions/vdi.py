@@ -61,7 +61,7 @@ class NewDisk(Action):
     position (and plugged in when the VM runs, if its guest can take it)."""
 
     id = "vdi.new"
-    label = translate("Actions", "New Disk…")
+    label = "New Disk…"
     classes = frozenset({"sr", "vm"})
     multi = False
 
@@ -182,7 +182,7 @@ def attach(run: StepRunner, vm: str, vdi: str, position: str, *, read_only: bool
 
 class ResizeDisk(Action):
     id = "vdi.resize"
-    label = translate("Actions", "Resize…")
+    label = "Resize…"
     classes = frozenset({"vdi"})
     multi = False
 
@@ -229,7 +229,7 @@ class ResizeDisk(Action):
 
 class DeleteDisk(Action):
     id = "vdi.delete"
-    label = translate("Actions", "Delete Disk")
+    label = "Delete Disk"
     classes = frozenset({"vdi"})
     destructive = True
 

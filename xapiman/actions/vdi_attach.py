@@ -82,7 +82,7 @@ def disk_choices(cache, vm: str) -> tuple[Choice, ...]:
 
 class AttachDisk(Action):
     id = "vdi.attach"
-    label = translate("Actions", "Attach Disk…")
+    label = "Attach Disk…"
     classes = frozenset({"vdi", "vm"})
     multi = False
 
@@ -192,7 +192,7 @@ def _uses_for(target: Target) -> list[DiskUse]:
 
 class DetachDisk(Action):
     id = "vdi.detach"
-    label = translate("Actions", "Detach Disk")
+    label = "Detach Disk"
     classes = frozenset({"vdi", "vbd"})
     multi = False
 

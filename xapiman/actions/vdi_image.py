@@ -57,7 +57,7 @@ class DiskExportPlan:
 
 class ImportDisk(Action):
     id = "vdi.import"
-    label = translate("Actions", "Import Disk Image…")
+    label = "Import Disk Image…"
     classes = frozenset({"sr"})
     multi = False
 
@@ -151,7 +151,7 @@ def _import(run: StepRunner, path: Path, info: ImageInfo, sr: str, name: str,
 
 class ExportDisk(Action):
     id = "vdi.export"
-    label = translate("Actions", "Export Disk Image…")
+    label = "Export Disk Image…"
     classes = frozenset({"vdi"})
     multi = False
 

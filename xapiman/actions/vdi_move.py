@@ -55,7 +55,7 @@ def dest_choices(target: Target) -> tuple[Choice, ...]:
 
 class MoveDisk(Action):
     id = "vdi.move"
-    label = translate("Actions", "Move Disk…")
+    label = "Move Disk…"
     classes = frozenset({"vdi"})
     multi = False
 

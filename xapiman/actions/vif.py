@@ -83,7 +83,7 @@ def _rate_fields(cache, default_rate: int) -> tuple[Field, ...]:
 
 class AddVif(Action):
     id = "vif.add"
-    label = translate("Actions", "Add Network Interface…")
+    label = "Add Network Interface…"
     classes = frozenset({"vm"})
     multi = False
 
@@ -151,7 +151,7 @@ def _add(run: StepRunner, target: Target, network: str, mac: str, rate: int) -> 
 
 class RemoveVif(Action):
     id = "vif.remove"
-    label = translate("Actions", "Remove Network Interface")
+    label = "Remove Network Interface"
     classes = frozenset({"vif"})
     destructive = True
     multi = False
@@ -215,7 +215,7 @@ class VifProperties(Action):
     down: the interface is made again), or another rate limit (from the next plug)."""
 
     id = "vif.properties"
-    label = translate("Actions", "Interface Properties…")
+    label = "Interface Properties…"
     classes = frozenset({"vif"})
     multi = False
 

@@ -55,7 +55,7 @@ def register(tree: CommandTree) -> None:
     move.add_argument("--sr", required=True)
     imp = tree.verb(group, "import", translate(
         "Cli", "upload a raw or VHD image into a new disk"), disk_import)
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="FILE", help=translate("Cli", "a raw or VHD image"))
     imp.add_argument("--sr", default="", help=translate("Cli", "the SR (default: the pool's)"))
     imp.add_argument("--name", default="", help=translate("Cli", "default: the file's name"))
     imp.add_argument("--description", default="")

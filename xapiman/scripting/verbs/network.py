@@ -44,16 +44,16 @@ def register(tree: CommandTree) -> None:
     task_options(new, destructive=False)
     delete = tree.verb(group, "delete", translate("Cli", "delete a network no VM uses"),
                        network_delete)
-    delete.add_argument("network", metavar="NETWORK")
+    delete.add_argument("network", metavar="NETWORK", help=translate("Cli", "the network's name or uuid"))
     task_options(delete)
     hosts = tree.group("host", "the pool's hosts")
     nics = tree.verb(hosts, "nics", translate("Cli", "a server's NICs: link, speed, bond, "
                                                       "addresses"), host_nics)
-    nics.add_argument("host", metavar="HOST")
+    nics.add_argument("host", metavar="HOST", help=translate("Cli", "the server's name or uuid"))
     nics.add_argument("--json", action="store_true", help=translate("Cli", "print JSON"))
     ip = tree.verb(hosts, "nic-ip", translate("Cli", "the IP address of a secondary NIC"),
                    host_nic_ip)
-    ip.add_argument("host", metavar="HOST")
+    ip.add_argument("host", metavar="HOST", help=translate("Cli", "the server's name or uuid"))
     ip.add_argument("device", metavar="DEVICE", help=translate("Cli", "such as eth1"))
     how = ip.add_mutually_exclusive_group(required=True)
     how.add_argument("--dhcp", action="store_true")

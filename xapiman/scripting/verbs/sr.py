@@ -67,7 +67,7 @@ def register(tree: CommandTree) -> None:
     task_options(new)
     probe = tree.verb(group, "probe", translate(
         "Cli", "what a server offers: NFS exports and SRs, iSCSI IQNs and LUNs"), sr_probe)
-    probe.add_argument("kind", choices=("nfs", "iscsi"))
+    probe.add_argument("kind", choices=("nfs", "iscsi"), help=translate("Cli", "the kind of storage"))
     _location_options(probe)
     probe.add_argument("--iqn", default="", help=translate("Cli", "iSCSI: list this IQN's LUNs"))
     probe.add_argument("--host", default="", help=translate("Cli", "probe from this server"))

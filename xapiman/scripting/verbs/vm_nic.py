@@ -16,6 +16,8 @@ from xapiman.scripting.terminal import printable
 from xapiman.scripting.tree import CommandTree, Verb
 from xapiman.xapi.refs import NULL_REF
 
+VM_HELP = translate("Cli", "the VM's name or uuid")
+
 
 def register(tree: CommandTree) -> None:
     group = tree.group("vm", "list and operate VMs")
@@ -23,23 +25,23 @@ def register(tree: CommandTree) -> None:
     nic.set_defaults(verb=None, group_parser=nic)
     sub = nic.add_subparsers(dest="nic_command", metavar="NIC_COMMAND")
     listing = sub.add_parser("list", help=translate("Cli", "device, MAC, network, rate"))
-    listing.add_argument("vm", metavar="VM")
+    listing.add_argument("vm", metavar="VM", help=VM_HELP)
     listing.add_argument("--json", action="store_true")
     add = sub.add_parser("add", help=translate("Cli", "add an interface (hot-plugged when the "
                                                       "VM runs and its guest can)"))
-    add.add_argument("vm", metavar="VM")
+    add.add_argument("vm", metavar="VM", help=VM_HELP)
     add.add_argument("--network", required=True)
     add.add_argument("--mac", default="", help=translate("Cli", "default: a generated one"))
     add.add_argument("--rate", default="", help=translate("Cli", "rate limit in KiB/s"))
     task_options(add, destructive=False)
     remove = sub.add_parser("remove", help=translate("Cli", "remove an interface"))
-    remove.add_argument("vm", metavar="VM")
+    remove.add_argument("vm", metavar="VM", help=VM_HELP)
     remove.add_argument("device", metavar="DEVICE", help=translate("Cli", "0, 1, ..."))
     task_options(remove)
     change = sub.add_parser("set", help=translate("Cli", "change an interface's network, MAC "
                                                          "or rate limit"))
-    change.add_argument("vm", metavar="VM")
-    change.add_argument("device", metavar="DEVICE")
+    change.add_argument("vm", metavar="VM", help=VM_HELP)
+    change.add_argument("device", metavar="DEVICE", help=translate("Cli", "0, 1, ..."))
     change.add_argument("--network", default="")
     change.add_argument("--mac", default="")
     change.add_argument("--rate", default=None, help=translate("Cli", "KiB/s; 0 for none"))
