@@ -187,3 +187,33 @@ def test_a_refusal_is_shown_in_words_before_anything_moves(app, artifacts_dir) -
         assert after["resident_on"] == before["resident_on"] and after["power_state"] == "Running"
         assert set(old.db.all("VM")) == old_vms
         assert not app.tasks_titled("Migrate")
+
+
+def test_put_every_disk_on_lists_what_the_destination_reaches_with_the_default_chosen(
+        app) -> None:
+    with running_pool(hosts=2, vms=10, tls=True) as lab, \
+            running_pool(hosts=2, vms=4, seed=7, tls=True) as dc2:
+        qtbot, db = app.qtbot, dc2.db
+        app.connect(lab)
+        app.connect(dc2, "dc2")
+        wizard = open_wizard(app, local_running(lab.db))
+        page = wizard.currentPage()
+        page.pool_box.setCurrentIndex(page.pool_box.findData("dc2"))
+        host = wizard.plan.host
+        next_page(qtbot, wizard)
+        page = wizard.currentPage()
+        assert page.objectName() == "page_storage"
+        reached = {ref for ref, sr in db.all("SR").items()
+                   if sr["content_type"] != "iso" and sr["type"] not in ("iso", "udev")
+                   and any(db.get(p, "PBD")["host"] == host
+                           and db.get(p, "PBD")["currently_attached"] for p in sr["PBDs"])}
+        offered = {page.all_disks.itemData(i) for i in range(page.all_disks.count())}
+        assert reached and offered == reached
+        default = db.get(next(iter(db.all("pool"))), "pool")["default_SR"]
+        assert default in reached
+        assert page.all_disks.currentData() == default
+        assert db.get(default, "SR")["name_label"] in page.all_disks.currentText()
+        click(qtbot, page.apply_all)
+        assert {d.dest_sr for d in wizard.plan.disks} == {default}
+        assert {c.currentData() for c in page.combos} == {default}
+        wizard.reject()

@@ -13,6 +13,7 @@ host changes inside the pool, else `VM.migrate_send` with its disk and interface
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -290,6 +291,21 @@ def default_sr(cache, host: str, disk: DiskMove, cross_pool: bool) -> str:
     usable.sort(key=lambda kv: (sr_free(kv[1]) < disk.size, not kv[1].get("shared"),
                                 -sr_free(kv[1]), kv[0]))
     return usable[0][0] if usable else NULL_REF
+
+
+def every_disk_sr(plan: MigratePlan, usable: Iterable[str]) -> str:
+    """The SR offered first for every disk at once, among `usable`: the destination pool's
+    default SR, else the SR most of the disks go to now, else the one with most room."""
+    refs = list(usable)
+    if not refs:
+        return NULL_REF
+    default = str(pool_record(plan.dest_cache).get("default_SR", NULL_REF))
+    if default in refs:
+        return default
+    counts = Counter(d.dest_sr for d in plan.disks if d.dest_sr in refs)
+    if counts:
+        return max(counts, key=lambda ref: (counts[ref], ref))
+    return max(refs, key=lambda ref: (sr_free(plan.dest_cache.record("SR", ref) or {}), ref))
 
 
 def host_network_choices(cache, host: str) -> list[tuple[str, dict]]:

@@ -24,6 +24,7 @@ from xapiman.actions.migrate_plan import (
     MigratePlan,
     Refusal,
     describe,
+    every_disk_sr,
     host_network_choices,
     network_label,
     precheck,
@@ -117,7 +118,9 @@ class StoragePage(MigratePage):
 
     def load(self) -> None:
         plan = self.plan
-        fill_combo(self.all_disks, sr_choices(plan, None), NULL_REF)
+        every = sr_choices(plan, None)
+        fill_combo(self.all_disks, every,
+                   every_disk_sr(plan, (ref for _label, ref, ok in every if ok)))
         self.disks.clear()
         self.combos = []
         src = plan.source.cache
