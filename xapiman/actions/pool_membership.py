@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
+from xapiman.actions import peers
 from xapiman.actions.base import YES, Action, ActionContext, Availability, Started, Target, register
 from xapiman.actions.common import ActionError, first_runnable
 from xapiman.actions.placement import host_live
-from xapiman.actions.prompts import Field, Form
+from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.actions.steps import StepError, StepRunner, StepTask, announce
 from xapiman.i18n import translate
 from xapiman.xapi.errors import NotConnected, TaskLost, TransportError
@@ -181,25 +183,116 @@ class JoinPool(Action):
 
     async def run(self, ctx: ActionContext, targets: Sequence[Target]) -> list[Started]:
         target = first_runnable(self, targets)
+        pools = open_coordinators(target)
+        address_field = Field("coordinator", translate("Pool", "Coordinator address"),
+                              required=not pools)
+        if pools:
+            address_field = Field(
+                "coordinator", translate("Pool", "Or the coordinator's address"),
+                help=translate("Pool", "Another pool: its coordinator's address. Leave it "
+                                       "empty to join the pool chosen above."))
+        fields = (
+            *((Field("pool", translate("Pool", "Pool"), "choice", default=pools[0].value,
+                     choices=(*pools, Choice(translate("Pool", "Another pool, at the address "
+                                                       "below"), ""))),) if pools else ()),
+            address_field,
+            Field("user", translate("Pool", "User"), default="root", required=True),
+            Field("password", translate("Pool", "Password"), "password", required=True))
         answers = await ctx.ask(Form(
             self.label,
-            translate("Pool", "The server joins the pool whose coordinator answers at this "
-                              "address. It must run no VMs and have no shared storage; its "
-                              "halted VMs are not kept, its local storage is."),
-            (Field("coordinator", translate("Pool", "Coordinator address"), required=True),
-             Field("user", translate("Pool", "User"), default="root", required=True),
-             Field("password", translate("Pool", "Password"), "password", required=True)),
-            ok_label=translate("Pool", "Join")))
+            translate("Pool", "The server joins the pool whose coordinator you choose or give. "
+                              "It must run no VMs and have no shared storage; its halted VMs "
+                              "are not kept, its local storage is."),
+            fields, ok_label=translate("Pool", "Join")))
         if answers is None:
             return []
-        address = address_of(str(answers["coordinator"]))
+        address = address_of(str(answers.get("coordinator") or answers.get("pool") or ""))
         if not address:
             raise ActionError(translate("Pool", "Give the address of the pool's coordinator."))
-        server = target.name() if target.cls == "host" else next(
-            (h.get("name_label", "") for h in target.conn.cache.records("host").values()), "")
-        return [await ctx.start(translate("Pool", "Add '{host}' to the pool at {address}")
-                                .format(host=server, address=address), target, "pool.join",
-                                address, str(answers["user"]), str(answers["password"]))]
+        host = target.ref if target.cls == "host" else next(
+            iter(target.conn.cache.records("host")), "")
+        server = str((target.conn.cache.record("host", host) or {}).get("name_label", ""))
+        dest = peers.pool_at(address)
+        task = StepTask(target.conn, "pool.join", Joining(
+            target, host, address, str(answers["user"]), str(answers["password"]), dest),
+            reveal=True)
+        if dest is not None:
+            task.reveal_in = dest[0]
+        started = announce(ctx, translate("Pool", "Add '{host}' to the pool at {address}")
+                           .format(host=server, address=address), target, task)
+        task.start()
+        return [started]
+
+
+def open_coordinators(target: Target) -> list[Choice]:
+    """The pools open beside the server's own, as choices of their coordinator's address."""
+    out = []
+    for conn in peers.others(target.conn).values():
+        cache = conn.cache
+        pool: dict = next(iter(cache.records("pool").values()), {})
+        master = cache.record("host", pool.get("master", "")) or {}
+        address = str(master.get("address", ""))
+        if address:
+            out.append(Choice(translate("Pool", "{pool} (coordinator {host}, {address})").format(
+                pool=peers.pool_title(conn), host=master.get("name_label", ""),
+                address=address), address))
+    return sorted(out, key=lambda choice: choice.label.casefold())
+
+
+class Joining:
+    """The steps of a server joining a pool: `pool.join` asked of the server (which then
+    stops and comes back as a member of the pool). When that pool is open in the app, the
+    server's own connection is closed for good (its saved server forgotten) and the pool
+    lists it: the result is its ref there."""
+
+    def __init__(self, target: Target, host: str, address: str, user: str, password: str,
+                 dest: tuple[str, Any] | None, timeout: float = HANDOVER_TIMEOUT) -> None:
+        self.target = target
+        self.host = host
+        self.address = address
+        self.login = (user, password)
+        self.dest = dest
+        self.own_name = peers.name_of(target.conn)
+        self.timeout = timeout
+
+    def __call__(self, run: StepRunner) -> str | None:
+        record = self.target.conn.cache.record("host", self.host) or {}
+        name, uuid = str(record.get("name_label", "")), str(record.get("uuid", ""))
+        run.step(translate("Pool", "Adding '{host}' to the pool at {address}").format(
+            host=name, address=self.address), 0.05)
+        try:
+            run.run("pool.join", self.address, *self.login, span=(0.05, 0.7))
+            joined = True
+        except (TaskLost, TransportError, NotConnected):
+            if self.dest is None:
+                raise
+            joined = False  # the server stopped to join and took the task along: the pool tells
+        if self.dest is None:
+            run.outcome(translate("Pool", "'{host}' joined the pool at {address}").format(
+                host=name, address=self.address))
+            return None
+        dest_name, dest = self.dest
+        if joined:
+            peers.retire(self.own_name)
+        pool = peers.pool_title(dest)
+        run.step(translate("Pool", "Waiting for the pool '{pool}' to list '{host}'").format(
+            pool=pool, host=name), 0.8)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            ref = dest.cache.ref_of_uuid("host", uuid) if uuid else None
+            if ref:
+                if not joined:
+                    peers.retire(self.own_name)
+                run.outcome(translate(
+                    "Pool", "'{host}' is a server of the pool '{pool}'; its own connection "
+                            "was closed and removed from the saved servers").format(
+                                host=name, pool=pool))
+                return str(ref)
+            run.check()
+            time.sleep(0.1)
+        raise StepError(translate("Pool", "The pool '{pool}' did not list '{host}' within "
+                                          "{s} s. Check the servers.").format(
+                                              pool=pool, host=name, s=int(self.timeout)))
 
 
 EJECT_HOST = register(EjectHost())

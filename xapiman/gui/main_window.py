@@ -80,7 +80,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("xapiman")
         self.settings = settings if settings is not None else Settings().load()
         self.manager = manager
-        peers.install(lambda: {n: c for n in manager.names() if (c := manager.get(n)) is not None})
+        peers.install(lambda: {n: c for n in manager.names() if (c := manager.get(n)) is not None},
+                      retire=manager.retire)
         self.bridge = bridge
         self.model = ResourceTreeModel(parent=self, load_slice=600)
         self.filter = ResourceFilter(self)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from xapiman.i18n import translate
-from xapiman.pools.profiles import Profile, ProfileError, ProfileStore
-from xapiman.pools.secrets import PasswordStore
+from xapiman.pools.profiles import Profile, ProfileError, ProfileNotFoundError, ProfileStore
+from xapiman.pools.secrets import PasswordStore, SecretStoreError
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.errors import XapiClientError
 from xapiman.xapi.state import StateChange
@@ -47,6 +47,7 @@ class PoolManager:
         self._listeners: dict[str, list[Listener]] = {"added": [], "removed": [], "state": [],
                                                       "cache": [], "failed": [], "warning": []}
         self._lock = threading.RLock()
+        self._leaving: set[str] = set()  # closing as a second connection to an open pool
 
     # -- listeners --------------------------------------------------------------------------
 
@@ -132,7 +133,75 @@ class PoolManager:
     def _on_state(self, name: str, change: StateChange) -> None:
         self._emit("state", name, change)
         if change.state.value == "connected":
+            if self._close_if_pool_open(name):
+                return
             self._remember_members(name)
+
+    def same_pool(self, name: str) -> str | None:
+        """The other open connection that reaches the same pool as `name` (same pool uuid),
+        if there is one; connections closing as such a second one do not count."""
+        conn = self._connections.get(name)
+        mine = _pool_uuid(conn) if conn is not None else ""
+        if not mine:
+            return None
+        for other, c in list(self._connections.items()):
+            if other != name and other not in self._leaving and _pool_uuid(c) == mine:
+                return other
+        return None
+
+    def _close_if_pool_open(self, name: str) -> bool:
+        """A connection that turns out to reach a pool another connection has open (a server
+        that joined that pool and was redirected to its coordinator, or two profiles of one
+        pool) says so and closes: one pool is shown once."""
+        with self._lock:
+            first = self.same_pool(name)
+            if first is None or name in self._leaving:
+                return False
+            self._leaving.add(name)
+        self._emit("warning", name, translate(
+            "Pools", "this is the pool '{pool}', already open as {first}: this connection was "
+            "closed").format(pool=_pool_title(self._connections.get(name)), first=first))
+        # not on this thread: it is the connection's own, which closing waits for
+        threading.Thread(target=self._close_leaving, args=(name,), name=f"close {name}",
+                         daemon=True).start()
+        return True
+
+    def _close_leaving(self, name: str) -> None:
+        try:
+            self.close(name)
+        finally:
+            with self._lock:
+                self._leaving.discard(name)
+
+    def retire(self, name: str) -> None:
+        """Close the connection `name` for good and forget its profile and saved password:
+        its server now belongs to a pool that is open under another name. Blocks (the
+        profile file, the keyring): not for the GUI thread."""
+        with self._lock:
+            self._leaving.add(name)
+        try:
+            self.close(name)
+        finally:
+            with self._lock:
+                self._leaving.discard(name)
+        try:
+            profile = self.store.remove(name)
+        except ProfileNotFoundError:
+            return  # never saved (opened from the command line), or removed meanwhile
+        except (ProfileError, OSError) as exc:
+            self._emit("warning", name, translate(
+                "Pools", "it is still in the saved servers: {error}").format(error=exc))
+            return
+        if self.passwords is None:
+            return
+        try:
+            if self.passwords.available:
+                self.passwords.delete(profile)
+        except SecretStoreError as exc:
+            log.warning("password of %s not forgotten: %s", name, exc)
+            self._emit("warning", name, translate(
+                "Pools", "its saved password could not be forgotten: {error}").format(
+                    error=exc))
 
     # Connections save from their own threads; the store re-reads the file under its lock
     # for each change, so one pool's update (or the command line's) is never overwritten.
@@ -171,6 +240,25 @@ class PoolManager:
         except Exception as exc:  # a bug: still say what was lost
             log.exception("profile %s not saved", name)
             self._emit("warning", name, f"{lost}: {exc!r}")
+
+
+def _pool_record(conn: Connection | None) -> dict:
+    if conn is None:
+        return {}
+    return next(iter(conn.cache.records("pool").values()), {})
+
+
+def _pool_uuid(conn: Connection | None) -> str:
+    return str(_pool_record(conn).get("uuid", ""))
+
+
+def _pool_title(conn: Connection | None) -> str:
+    """The pool's name, else its coordinator's (a standalone server's pool has no name)."""
+    pool = _pool_record(conn)
+    if pool.get("name_label") or conn is None:
+        return str(pool.get("name_label", ""))
+    master = conn.cache.record("host", pool.get("master", "")) or {}
+    return str(master.get("name_label", ""))
 
 
 def _address(profile: Profile) -> str:
