@@ -392,6 +392,38 @@
         <translation>Migrer vers le serveur</translation>
     </message>
     <message>
+        <source>Migrate VM</source>
+        <translation>Migrer la VM</translation>
+    </message>
+    <message>
+        <source>Turn On High Availability</source>
+        <translation>Activer la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Change Server Failures to Tolerate</source>
+        <translation>Changer le nombre de pannes de serveur tolérées</translation>
+    </message>
+    <message>
+        <source>Turn Off High Availability</source>
+        <translation>Désactiver la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>High Availability Restart</source>
+        <translation>Redémarrage par la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Add Server to a Pool</source>
+        <translation>Ajouter le serveur à un pool</translation>
+    </message>
+    <message>
+        <source>Remove Server from Pool</source>
+        <translation>Retirer le serveur du pool</translation>
+    </message>
+    <message>
+        <source>Make Coordinator</source>
+        <translation>Faire coordinateur</translation>
+    </message>
+    <message>
         <source>Suspend / Resume</source>
         <translation>Suspendre / Reprendre</translation>
     </message>
@@ -724,6 +756,38 @@
         <translation>xapiman-cli : avertissement : {text}</translation>
     </message>
     <message>
+        <source>--disk {text}: write DISK=SR</source>
+        <translation>--disk {text} : écrivez DISQUE=SR</translation>
+    </message>
+    <message>
+        <source>--disk {text}: the VMs have no disk named or with uuid {name!r}</source>
+        <translation>--disk {text} : les VM n'ont pas de disque nommé {name!r} ou avec cet uuid</translation>
+    </message>
+    <message>
+        <source>--disk {text}: {n} disks are named {name!r}; give the uuid</source>
+        <translation>--disk {text} : {n} disques s'appellent {name!r} ; donnez l'uuid</translation>
+    </message>
+    <message>
+        <source>--network {text}: write A=B</source>
+        <translation>--network {text} : écrivez A=B</translation>
+    </message>
+    <message>
+        <source>--network {text}: no interface of the VMs is on {name!r}</source>
+        <translation>--network {text} : aucune interface des VM n'est sur {name!r}</translation>
+    </message>
+    <message>
+        <source>--network {text}: inside a pool interfaces keep their networks</source>
+        <translation>--network {text} : au sein d'un pool, les interfaces gardent leurs réseaux</translation>
+    </message>
+    <message>
+        <source>cannot migrate '{name}': {why}</source>
+        <translation>impossible de migrer « {name} » : {why}</translation>
+    </message>
+    <message>
+        <source>xapiman-cli: {text}</source>
+        <translation>xapiman-cli : {text}</translation>
+    </message>
+    <message>
         <source>the busiest hosts and VMs, from their live metrics</source>
         <translation>les hôtes et VM les plus chargés, d'après leurs métriques en direct</translation>
     </message>
@@ -910,10 +974,6 @@
     <message>
         <source>no {what} named {text!r}</source>
         <translation>aucun {what} nommé {text!r}</translation>
-    </message>
-    <message>
-        <source>xapiman-cli: {text}</source>
-        <translation>xapiman-cli : {text}</translation>
     </message>
     <message>
         <source>nothing was done</source>
@@ -1542,6 +1602,254 @@
         <translation>{cause} ; {method} a peut-être été appliqué sur le serveur, ou non : vérifiez avant de réessayer</translation>
     </message>
 </context><context>
+    <name>HA</name>
+    <message>
+        <source>Restart priorities</source>
+        <translation>Priorités de redémarrage</translation>
+    </message>
+    <message>
+        <source>VM</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Redémarrage</translation>
+    </message>
+    <message>
+        <source>Start order</source>
+        <translation>Ordre de démarrage</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Activée</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivée</translation>
+    </message>
+    <message>
+        <source>High availability</source>
+        <translation>Haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Heartbeat SR</source>
+        <translation>SR de pulsation</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Inconnu</translation>
+    </message>
+    <message>
+        <source>Server failures tolerated</source>
+        <translation>Pannes de serveur tolérées</translation>
+    </message>
+    <message>
+        <source>Plan covers</source>
+        <translation>Le plan couvre</translation>
+    </message>
+    <message>
+        <source>{n} failure(s)</source>
+        <translation>{n} panne(s)</translation>
+    </message>
+    <message>
+        <source>Overcommitted</source>
+        <translation>Surengagé</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>Heartbeat timeout</source>
+        <translation>Délai de pulsation</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>Failover</source>
+        <translation>Basculement</translation>
+    </message>
+    <message>
+        <source>Servers</source>
+        <translation>Serveurs</translation>
+    </message>
+    <message>
+        <source>{n} of {total} reachable; not reachable: {names}</source>
+        <translation>{n} sur {total} joignables ; injoignables : {names}</translation>
+    </message>
+    <message>
+        <source>All {n} reachable</source>
+        <translation>Tous les {n} joignables</translation>
+    </message>
+    <message>
+        <source>Select VMs in the list (or use a VM's menu).</source>
+        <translation>Sélectionnez des VM dans la liste (ou utilisez le menu d'une VM).</translation>
+    </message>
+    <message>
+        <source>Restart if possible</source>
+        <translation>Redémarrer si possible</translation>
+    </message>
+    <message>
+        <source>Do not restart</source>
+        <translation>Ne pas redémarrer</translation>
+    </message>
+    <message>
+        <source>High availability is off: VMs are not restarted when a server fails.</source>
+        <translation>La haute disponibilité est désactivée : les VM ne sont pas redémarrées quand un serveur tombe en panne.</translation>
+    </message>
+    <message>
+        <source>Overcommitted: the pool can restart its protected VMs after {covers} server failure(s), not the {tolerated} it is set to tolerate.</source>
+        <translation>Surengagé : le pool peut redémarrer ses VM protégées après {covers} panne(s) de serveur, pas les {tolerated} qu'il doit tolérer.</translation>
+    </message>
+    <message>
+        <source>The pool can lose {n} server(s) at once: its protected VMs restart on the others.</source>
+        <translation>Le pool peut perdre {n} serveur(s) à la fois : ses VM protégées redémarrent sur les autres.</translation>
+    </message>
+    <message>
+        <source>not shared: every server must see it</source>
+        <translation>non partagé : chaque serveur doit le voir</translation>
+    </message>
+    <message>
+        <source>{type} storage cannot hold the heartbeat</source>
+        <translation>un stockage {type} ne peut pas contenir la pulsation</translation>
+    </message>
+    <message>
+        <source>not attached on {hosts}</source>
+        <translation>non attaché sur {hosts}</translation>
+    </message>
+    <message>
+        <source>Server '{name}' is not reachable.</source>
+        <translation>Le serveur « {name} » n'est pas joignable.</translation>
+    </message>
+    <message>
+        <source>Server failures to tolerate</source>
+        <translation>Pannes de serveur à tolérer</translation>
+    </message>
+    <message>
+        <source>The number of failures to tolerate must be a whole number.</source>
+        <translation>Le nombre de pannes à tolérer doit être un nombre entier.</translation>
+    </message>
+    <message>
+        <source>The pool can restart its protected VMs after at most {most} server failure(s), so it cannot tolerate {n}. Protect fewer VMs or free memory.</source>
+        <translation>Le pool peut redémarrer ses VM protégées après au plus {most} panne(s) de serveur, il ne peut donc pas en tolérer {n}. Protégez moins de VM ou libérez de la mémoire.</translation>
+    </message>
+    <message>
+        <source>High availability is already on.</source>
+        <translation>La haute disponibilité est déjà activée.</translation>
+    </message>
+    <message>
+        <source>High availability is off.</source>
+        <translation>La haute disponibilité est désactivée.</translation>
+    </message>
+    <message>
+        <source>No SR can hold the heartbeat: it needs shared storage every server sees.</source>
+        <translation>Aucun SR ne peut contenir la pulsation : elle nécessite un stockage partagé que chaque serveur voit.</translation>
+    </message>
+    <message>
+        <source>Turn On High Availability</source>
+        <translation>Activer la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Servers watch each other through a heartbeat on shared storage; when one fails, its protected VMs restart on the others. With its VMs as they are, the pool can lose at most {n} server(s) at once.</source>
+        <translation>Les serveurs se surveillent par une pulsation sur un stockage partagé ; quand l'un tombe en panne, ses VM protégées redémarrent sur les autres. Avec ses VM telles qu'elles sont, le pool peut perdre au plus {n} serveur(s) à la fois.</translation>
+    </message>
+    <message>
+        <source>Turn On</source>
+        <translation>Activer</translation>
+    </message>
+    <message>
+        <source>it does not exist</source>
+        <translation>il n'existe pas</translation>
+    </message>
+    <message>
+        <source>The heartbeat cannot go on '{sr}': {why}.</source>
+        <translation>La pulsation ne peut pas aller sur « {sr} » : {why}.</translation>
+    </message>
+    <message>
+        <source>Turn on high availability in '{pool}'</source>
+        <translation>Activer la haute disponibilité dans « {pool} »</translation>
+    </message>
+    <message>
+        <source>Turn Off High Availability</source>
+        <translation>Désactiver la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>Turn off high availability in '{pool}'? When a server fails afterwards, its VMs stay down until someone starts them.</source>
+        <translation>Désactiver la haute disponibilité dans « {pool} » ? Quand un serveur tombera en panne ensuite, ses VM resteront arrêtées jusqu'à ce que quelqu'un les démarre.</translation>
+    </message>
+    <message>
+        <source>Turn Off</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <source>Turn off high availability in '{pool}'</source>
+        <translation>Désactiver la haute disponibilité dans « {pool} »</translation>
+    </message>
+    <message>
+        <source>With its VMs as they are, the pool can lose at most {n} server(s) at once and still restart its protected VMs.</source>
+        <translation>Avec ses VM telles qu'elles sont, le pool peut perdre au plus {n} serveur(s) à la fois et redémarrer quand même ses VM protégées.</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Appliquer</translation>
+    </message>
+    <message>
+        <source>High Availability Restart</source>
+        <translation>Redémarrage par la haute disponibilité</translation>
+    </message>
+    <message>
+        <source>When the server running it fails, high availability restarts a protected VM elsewhere, in start order (lowest first).</source>
+        <translation>Quand le serveur qui la fait tourner tombe en panne, la haute disponibilité redémarre une VM protégée ailleurs, dans l'ordre de démarrage (le plus bas d'abord).</translation>
+    </message>
+    <message>
+        <source>Unknown restart priority {p!r}.</source>
+        <translation>Priorité de redémarrage {p!r} inconnue.</translation>
+    </message>
+    <message>
+        <source>The start order must be a whole number, not {v!r}.</source>
+        <translation>L'ordre de démarrage doit être un nombre entier, pas {v!r}.</translation>
+    </message>
+    <message>
+        <source>The start order cannot be negative.</source>
+        <translation>L'ordre de démarrage ne peut pas être négatif.</translation>
+    </message>
+</context><context>
+    <name>Host</name>
+    <message>
+        <source>'{vm}': {reason}</source>
+        <translation>« {vm} » : {reason}</translation>
+    </message>
+    <message>
+        <source>'{host}' cannot enter maintenance mode: these VMs cannot leave it. {why}</source>
+        <translation>« {host} » ne peut pas passer en mode maintenance : ces VM ne peuvent pas le quitter. {why}</translation>
+    </message>
+    <message>
+        <source>No VM runs on '{host}'.</source>
+        <translation>Aucune VM ne tourne sur « {host} ».</translation>
+    </message>
+    <message>
+        <source>'{vm}' moves to {dest}</source>
+        <translation>« {vm} » va sur {dest}</translation>
+    </message>
+    <message>
+        <source>'{vm}' has no place to go: {why}</source>
+        <translation>« {vm} » n'a nulle part où aller : {why}</translation>
+    </message>
+</context><context>
     <name>KnownHosts</name>
     <message>
         <source>cannot read {path}: {why}</source>
@@ -1908,6 +2216,344 @@
         <translation>l'hôte ne répond pas : {error}</translation>
     </message>
 </context><context>
+    <name>Migrate</name>
+    <message>
+        <source>{sr} — stays here</source>
+        <translation>{sr} — reste ici</translation>
+    </message>
+    <message>
+        <source>{sr} ({free} free)</source>
+        <translation>{sr} ({free} libres)</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>Stockage</translation>
+    </message>
+    <message>
+        <source>Where each disk goes. A disk on storage the destination server sees can stay; others must move.</source>
+        <translation>Où va chaque disque. Un disque sur un stockage que le serveur de destination voit peut rester ; les autres doivent être déplacés.</translation>
+    </message>
+    <message>
+        <source>Put every disk on:</source>
+        <translation>Mettre tous les disques sur :</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Appliquer</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Disque</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Now on</source>
+        <translation>Actuellement sur</translation>
+    </message>
+    <message>
+        <source>Goes to</source>
+        <translation>Va sur</translation>
+    </message>
+    <message>
+        <source>Networking</source>
+        <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>The network each interface joins at the destination.</source>
+        <translation>Le réseau que chaque interface rejoint à destination.</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>Interface</translation>
+    </message>
+    <message>
+        <source>MAC</source>
+        <translation>MAC</translation>
+    </message>
+    <message>
+        <source>Joins</source>
+        <translation>Rejoint</translation>
+    </message>
+    <message>
+        <source>Inside a pool, interfaces keep their networks.</source>
+        <translation>Au sein d'un pool, les interfaces gardent leurs réseaux.</translation>
+    </message>
+    <message>
+        <source>Interface {device}</source>
+        <translation>Interface {device}</translation>
+    </message>
+    <message>
+        <source>Ready to migrate</source>
+        <translation>Prêt à migrer</translation>
+    </message>
+    <message>
+        <source>The servers are asked whether the move would work; Migrate moves each VM as a task of its own.</source>
+        <translation>On demande aux serveurs si le déplacement fonctionnerait ; Migrer déplace chaque VM dans une tâche à part.</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Vérifier de nouveau</translation>
+    </message>
+    <message>
+        <source>Asking the servers whether the move would work…</source>
+        <translation>Question aux serveurs : le déplacement fonctionnerait-il ?…</translation>
+    </message>
+    <message>
+        <source>The servers could not be asked: {why}</source>
+        <translation>Les serveurs n'ont pas pu être interrogés : {why}</translation>
+    </message>
+    <message>
+        <source>✓ The servers accept the move.</source>
+        <translation>✓ Les serveurs acceptent le déplacement.</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>Destination</translation>
+    </message>
+    <message>
+        <source>The pool and the server the VMs go to. Servers that cannot take them say why.</source>
+        <translation>Le pool et le serveur où vont les VM. Les serveurs qui ne peuvent pas les prendre disent pourquoi.</translation>
+    </message>
+    <message>
+        <source>Pool:</source>
+        <translation>Pool :</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Free memory</source>
+        <translation>Mémoire libre</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <source>Move running VMs live (they keep running while they move)</source>
+        <translation>Déplacer les VM en marche à chaud (elles continuent de tourner pendant le déplacement)</translation>
+    </message>
+    <message>
+        <source>{pool} (this pool)</source>
+        <translation>{pool} (ce pool)</translation>
+    </message>
+    <message>
+        <source>Migrate '{vm}'</source>
+        <translation>Migrer « {vm} »</translation>
+    </message>
+    <message>
+        <source>Migrate {n} VMs</source>
+        <translation>Migrer {n} VM</translation>
+    </message>
+    <message>
+        <source>Migrate</source>
+        <translation>Migrer</translation>
+    </message>
+    <message>
+        <source>this pool</source>
+        <translation>ce pool</translation>
+    </message>
+    <message>
+        <source>The VM is already on this server.</source>
+        <translation>La VM est déjà sur ce serveur.</translation>
+    </message>
+    <message>
+        <source>The server reaches no storage the disks could go to.</source>
+        <translation>Le serveur n'atteint aucun stockage où les disques pourraient aller.</translation>
+    </message>
+    <message>
+        <source>There is no VM to move.</source>
+        <translation>Il n'y a aucune VM à déplacer.</translation>
+    </message>
+    <message>
+        <source>A VM to move no longer exists.</source>
+        <translation>Une VM à déplacer n'existe plus.</translation>
+    </message>
+    <message>
+        <source>'{vm}' cannot move now: {why}</source>
+        <translation>« {vm} » ne peut pas être déplacée maintenant : {why}</translation>
+    </message>
+    <message>
+        <source>'{vm}' is not running and its disks stay where they are: nothing would move. Choose another SR for a disk, or another pool.</source>
+        <translation>« {vm} » n'est pas en marche et ses disques restent où ils sont : rien ne serait déplacé. Choisissez un autre SR pour un disque, ou un autre pool.</translation>
+    </message>
+    <message>
+        <source>The destination pool is not connected.</source>
+        <translation>Le pool de destination n'est pas connecté.</translation>
+    </message>
+    <message>
+        <source>Choose the server the VMs go to.</source>
+        <translation>Choisissez le serveur où vont les VM.</translation>
+    </message>
+    <message>
+        <source>{host}: {reason}</source>
+        <translation>{host} : {reason}</translation>
+    </message>
+    <message>
+        <source>Running VMs are suspended while they move and resumed afterwards.</source>
+        <translation>Les VM en marche sont suspendues pendant leur déplacement et reprises ensuite.</translation>
+    </message>
+    <message>
+        <source>'{disk}' of '{vm}'</source>
+        <translation>« {disk} » de « {vm} »</translation>
+    </message>
+    <message>
+        <source>Choose an SR for the disk {disk}.</source>
+        <translation>Choisissez un SR pour le disque {disk}.</translation>
+    </message>
+    <message>
+        <source>'{sr}' does not hold VM disks.</source>
+        <translation>« {sr} » ne contient pas de disques de VM.</translation>
+    </message>
+    <message>
+        <source>{host} cannot reach '{sr}', chosen for the disk {disk}.</source>
+        <translation>{host} ne peut pas atteindre « {sr} », choisi pour le disque {disk}.</translation>
+    </message>
+    <message>
+        <source>The disk {disk} is on '{sr}', whose type ({type}) cannot send disks while they are in use.</source>
+        <translation>Le disque {disk} est sur « {sr} », dont le type ({type}) ne peut pas envoyer de disques en cours d'utilisation.</translation>
+    </message>
+    <message>
+        <source>'{sr}' ({type}) cannot receive a disk being moved.</source>
+        <translation>« {sr} » ({type}) ne peut pas recevoir un disque en cours de déplacement.</translation>
+    </message>
+    <message>
+        <source>'{sr}' has {free} free; the disks moving there need {need}.</source>
+        <translation>« {sr} » a {free} libres ; les disques qui y vont nécessitent {need}.</translation>
+    </message>
+    <message>
+        <source>Choose a network for interface {device} of '{vm}'.</source>
+        <translation>Choisissez un réseau pour l'interface {device} de « {vm} ».</translation>
+    </message>
+    <message>
+        <source>{host} is not connected to the network '{network}' of interface {device} of '{vm}'.</source>
+        <translation>{host} n'est pas connecté au réseau « {network} » de l'interface {device} de « {vm} ».</translation>
+    </message>
+    <message>
+        <source>VMs</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>{host} in pool {pool}</source>
+        <translation>{host} dans le pool {pool}</translation>
+    </message>
+    <message>
+        <source>live migration within the pool</source>
+        <translation>migration à chaud au sein du pool</translation>
+    </message>
+    <message>
+        <source>migration with its disks</source>
+        <translation>migration avec ses disques</translation>
+    </message>
+    <message>
+        <source>migration to another pool</source>
+        <translation>migration vers un autre pool</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>à chaud</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>pas en marche</translation>
+    </message>
+    <message>
+        <source>suspended while it moves</source>
+        <translation>suspendue pendant le déplacement</translation>
+    </message>
+    <message>
+        <source>{size} on '{old}' → '{new}'</source>
+        <translation>{size} sur « {old} » → « {new} »</translation>
+    </message>
+    <message>
+        <source>{size} stays on '{sr}'</source>
+        <translation>{size} reste sur « {sr} »</translation>
+    </message>
+    <message>
+        <source>  disk {name}</source>
+        <translation>  disque {name}</translation>
+    </message>
+    <message>
+        <source>  interface {device}</source>
+        <translation>  interface {device}</translation>
+    </message>
+    <message>
+        <source>'{vm}' cannot move: {why}</source>
+        <translation>« {vm} » ne peut pas être déplacée : {why}</translation>
+    </message>
+    <message>
+        <source>{host} cannot reach the storage '{sr}' it would use.</source>
+        <translation>{host} ne peut pas atteindre le stockage « {sr} » qu'il utiliserait.</translation>
+    </message>
+    <message>
+        <source>{host} is not connected to its network '{network}'.</source>
+        <translation>{host} n'est pas connecté à son réseau « {network} ».</translation>
+    </message>
+    <message>
+        <source>the storage '{sr}' cannot take part in moving a disk (it lacks {features}).</source>
+        <translation>le stockage « {sr} » ne peut pas participer au déplacement d'un disque (il lui manque {features}).</translation>
+    </message>
+    <message>
+        <source>{host} has not enough free memory. {sentence}</source>
+        <translation>{host} n'a pas assez de mémoire libre. {sentence}</translation>
+    </message>
+    <message>
+        <source>{host} is in maintenance mode.</source>
+        <translation>{host} est en mode maintenance.</translation>
+    </message>
+    <message>
+        <source>There is no other server to move it to: connect another pool to move it there.</source>
+        <translation>Il n'y a aucun autre serveur vers lequel la déplacer : connectez un autre pool pour l'y déplacer.</translation>
+    </message>
+    <message>
+        <source>No other server can take it ({why}).</source>
+        <translation>Aucun autre serveur ne peut la prendre ({why}).</translation>
+    </message>
+    <message>
+        <source>Nothing to migrate.</source>
+        <translation>Rien à migrer.</translation>
+    </message>
+    <message>
+        <source>Migrate '{vm}' to {host}</source>
+        <translation>Migrer « {vm} » vers {host}</translation>
+    </message>
+    <message>
+        <source>Waiting for other disk moves to finish</source>
+        <translation>En attente de la fin d'autres déplacements de disques</translation>
+    </message>
+    <message>
+        <source>Checking that '{vm}' can move to {host}</source>
+        <translation>Vérification que « {vm} » peut aller sur {host}</translation>
+    </message>
+    <message>
+        <source>'{vm}' was not moved: {why}</source>
+        <translation>« {vm} » n'a pas été déplacée : {why}</translation>
+    </message>
+    <message>
+        <source>Moving '{vm}' to {host}</source>
+        <translation>Déplacement de « {vm} » vers {host}</translation>
+    </message>
+    <message>
+        <source>Cancelled: '{vm}' stays where it was.</source>
+        <translation>Annulé : « {vm} » reste où elle était.</translation>
+    </message>
+    <message>
+        <source>The connection failed while '{vm}' moved: it may or may not have moved ({why}). Check where it is.</source>
+        <translation>La connexion a échoué pendant le déplacement de « {vm} » : elle a peut-être été déplacée, ou non ({why}). Vérifiez où elle est.</translation>
+    </message>
+    <message>
+        <source>'{vm}' moved to {host}</source>
+        <translation>« {vm} » déplacée vers {host}</translation>
+    </message>
+    <message>
+        <source>{refusal} Nothing was moved.</source>
+        <translation>{refusal} Rien n'a été déplacé.</translation>
+    </message>
+</context><context>
     <name>Naming</name>
     <message>
         <source>(unknown storage)</source>
@@ -2000,6 +2646,14 @@
     <message>
         <source>Create</source>
         <translation>Créer</translation>
+    </message>
+    <message>
+        <source>The connection to the pool was lost and is being made again; the VM can be created once it is back.</source>
+        <translation>La connexion au pool a été perdue et se rétablit ; la VM pourra être créée quand elle sera revenue.</translation>
+    </message>
+    <message>
+        <source>The connection to the pool is closed: nothing can be created. Connect to the pool again and start over.</source>
+        <translation>La connexion au pool est fermée : rien ne peut être créé. Reconnectez-vous au pool et recommencez.</translation>
     </message>
     <message>
         <source>vCPUs and memory</source>
@@ -2282,8 +2936,8 @@
         <translation>Aucun serveur ne peut faire tourner la VM maintenant.</translation>
     </message>
     <message>
-        <source>Recommended now: {host} — {why}</source>
-        <translation>Recommandé maintenant : {host} — {why}</translation>
+        <source>Recommended now: {host} — {why}.</source>
+        <translation>Recommandé maintenant : {host} — {why}.</translation>
     </message>
     <message>
         <source>Starting '{name}'</source>
@@ -2930,6 +3584,108 @@
     <message>
         <source>{free} free</source>
         <translation>{free} libres</translation>
+    </message>
+    <message>
+        <source>there is no other server</source>
+        <translation>il n'y a pas d'autre serveur</translation>
+    </message>
+</context><context>
+    <name>Pool</name>
+    <message>
+        <source>High availability is on; turn it off first.</source>
+        <translation>La haute disponibilité est activée ; désactivez-la d'abord.</translation>
+    </message>
+    <message>
+        <source>The server is not reachable.</source>
+        <translation>Le serveur n'est pas joignable.</translation>
+    </message>
+    <message>
+        <source>The coordinator cannot leave the pool; make another server the coordinator first.</source>
+        <translation>Le coordinateur ne peut pas quitter le pool ; faites d'abord d'un autre serveur le coordinateur.</translation>
+    </message>
+    <message>
+        <source>VMs still run on it: {names}. Move or shut them down first.</source>
+        <translation>Des VM tournent encore dessus : {names}. Déplacez-les ou arrêtez-les d'abord.</translation>
+    </message>
+    <message>
+        <source>the server's place in pool '{pool}'</source>
+        <translation>la place du serveur dans le pool « {pool} »</translation>
+    </message>
+    <message>
+        <source>the local storage '{sr}' and every disk on it</source>
+        <translation>le stockage local « {sr} » et tous les disques qu'il contient</translation>
+    </message>
+    <message>
+        <source>Remove '{host}' from the pool? It restarts as a standalone server with a fresh configuration.</source>
+        <translation>Retirer « {host} » du pool ? Il redémarre comme serveur autonome avec une configuration neuve.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Remove '{host}' from the pool</source>
+        <translation>Retirer « {host} » du pool</translation>
+    </message>
+    <message>
+        <source>The server is the coordinator already.</source>
+        <translation>Le serveur est déjà le coordinateur.</translation>
+    </message>
+    <message>
+        <source>Make '{host}' the pool's coordinator? The pool is unreachable for a short while and every client logs in again.</source>
+        <translation>Faire de « {host} » le coordinateur du pool ? Le pool est injoignable un court moment et chaque client se reconnecte.</translation>
+    </message>
+    <message>
+        <source>Make '{host}' the coordinator</source>
+        <translation>Faire de « {host} » le coordinateur</translation>
+    </message>
+    <message>
+        <source>Handing the pool over to '{host}'</source>
+        <translation>Passage du pool à « {host} »</translation>
+    </message>
+    <message>
+        <source>Waiting for the pool to answer from '{host}'</source>
+        <translation>En attente de la réponse du pool depuis « {host} »</translation>
+    </message>
+    <message>
+        <source>'{host}' is the coordinator</source>
+        <translation>« {host} » est le coordinateur</translation>
+    </message>
+    <message>
+        <source>The pool did not answer with '{host}' as its coordinator within {s} s. Check the servers.</source>
+        <translation>Le pool n'a pas répondu avec « {host} » comme coordinateur en {s} s. Vérifiez les serveurs.</translation>
+    </message>
+    <message>
+        <source>Only a standalone server can join a pool; this pool has {n} servers.</source>
+        <translation>Seul un serveur autonome peut rejoindre un pool ; ce pool a {n} serveurs.</translation>
+    </message>
+    <message>
+        <source>The server joins the pool whose coordinator answers at this address. It must run no VMs and have no shared storage; its halted VMs are not kept, its local storage is.</source>
+        <translation>Le serveur rejoint le pool dont le coordinateur répond à cette adresse. Il ne doit faire tourner aucune VM ni avoir de stockage partagé ; ses VM arrêtées ne sont pas conservées, son stockage local l'est.</translation>
+    </message>
+    <message>
+        <source>Coordinator address</source>
+        <translation>Adresse du coordinateur</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
+    </message>
+    <message>
+        <source>Give the address of the pool's coordinator.</source>
+        <translation>Donnez l'adresse du coordinateur du pool.</translation>
+    </message>
+    <message>
+        <source>Add '{host}' to the pool at {address}</source>
+        <translation>Ajouter « {host} » au pool à {address}</translation>
     </message>
 </context><context>
     <name>Pools</name>
@@ -3652,6 +4408,10 @@
         <translation>Résumé</translation>
     </message>
     <message>
+        <source>HA</source>
+        <translation>HA</translation>
+    </message>
+    <message>
         <source>Memory</source>
         <translation>Mémoire</translation>
     </message>
@@ -3722,6 +4482,22 @@
     <message>
         <source>Select an object first.</source>
         <translation>Sélectionnez d'abord un objet.</translation>
+    </message>
+    <message>
+        <source>Turn On High Availability…</source>
+        <translation>Activer la haute disponibilité…</translation>
+    </message>
+    <message>
+        <source>Change Failures to Tolerate…</source>
+        <translation>Changer le nombre de pannes tolérées…</translation>
+    </message>
+    <message>
+        <source>Turn Off High Availability…</source>
+        <translation>Désactiver la haute disponibilité…</translation>
+    </message>
+    <message>
+        <source>Change restart priority…</source>
+        <translation>Changer la priorité de redémarrage…</translation>
     </message>
     <message>
         <source>Insert ISO…</source>
