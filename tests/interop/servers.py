@@ -5,6 +5,7 @@ decoded. The Debian packages come from scripts/debian-packages.txt (./dev setup)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,16 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@contextlib.contextmanager
+def stopped_on_failure(process: subprocess.Popen) -> Iterator[None]:
+    """A server that does not come up is stopped: nothing else holds it to stop it later."""
+    try:
+        yield
+    except BaseException:
+        stop(process)
+        raise
 
 
 def unix(path: str | Path) -> socket.socket:
@@ -154,13 +165,14 @@ class Qemu:
             command += ["-trace", f"enable={event}"]
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: self.vnc.exists() and self.qmp_path.exists(), "QEMU's sockets",
-                 process=self.process)
-        self._qmp = unix(self.qmp_path)
-        self._qmp.settimeout(10)
-        self._qmp_file = self._qmp.makefile("rwb")
-        self._qmp_file.readline()
-        self.command("qmp_capabilities")
+        with stopped_on_failure(self.process):
+            wait_for(lambda: self.vnc.exists() and self.qmp_path.exists(), "QEMU's sockets",
+                     process=self.process)
+            self._qmp = unix(self.qmp_path)
+            self._qmp.settimeout(10)
+            self._qmp_file = self._qmp.makefile("rwb")
+            self._qmp_file.readline()
+            self.command("qmp_capabilities")
 
     def command(self, name: str, **arguments) -> dict:
         self._qmp_file.write(json.dumps({"execute": name, "arguments": arguments}).encode()
@@ -216,17 +228,15 @@ class TigerVnc:
                                                 stderr=log, pass_fds=(ready_w,))
         finally:
             os.close(ready_w)
-        try:
-            self.display = f":{_read_line(ready, self.process, self.log)}"
-        except BaseException:
-            stop(self.process)
-            raise
-        finally:
-            os.close(ready)
         self.client: subprocess.Popen | None = None
         self.lines: list[str] = []
-        wait_for(self._answers, "Xtigervnc accepting X clients", process=self.process,
-                 log=self.log)
+        with stopped_on_failure(self.process):
+            try:
+                self.display = f":{_read_line(ready, self.process, self.log)}"
+            finally:
+                os.close(ready)
+            wait_for(self._answers, "Xtigervnc accepting X clients", process=self.process,
+                     log=self.log)
 
     def _answers(self) -> bool:
         return subprocess.run([self.xwd, "-root", "-silent", "-display", self.display],
@@ -304,8 +314,9 @@ class X11vncRaw:
         with self.output.open("w") as out:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out,
                                             stderr=subprocess.STDOUT)
-        wait_for(lambda: re.search(r"PORT=(\d+)", self.output.read_text()), "x11vnc's port",
-                 process=self.process)
+        with stopped_on_failure(self.process):
+            wait_for(lambda: re.search(r"PORT=(\d+)", self.output.read_text()),
+                     "x11vnc's port", process=self.process)
         self.port = int(re.search(r"PORT=(\d+)", self.output.read_text())[1])  # type: ignore[index]
 
     def write(self, pixels: np.ndarray) -> None:
