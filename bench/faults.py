@@ -244,6 +244,19 @@ def fault_endless_answer() -> str:
     return "AnswerTooLarge at the 8 MiB limit"
 
 
+def fault_pool_read_above_the_limit() -> str:
+    with running_pool(hosts=1, vms=4) as pool:
+        conn = Connection(pool.url, pool.user, pool.password, transport="jsonrpc",
+                          limits=Limits(answer_bytes=64 << 10))
+        _, error, took = bounded(lambda: conn.connect(10), 30)
+        state = conn.state
+        conn.close()
+    # the same read again would be as large: no reconnection rounds
+    assert isinstance(error, AnswerTooLarge) and took < 3.0, (error, took)
+    assert state is ConnectionState.FAILED, state
+    return f"AnswerTooLarge, FAILED in {took:.1f} s without retrying"
+
+
 def fault_redirect_loop() -> str:
     ports: list[int] = []
 
@@ -388,6 +401,7 @@ FAULTS: list[tuple[str, Callable[[], str]]] = [
     ("malformed answer", fault_malformed_answer),
     ("4 GiB answer announced", fault_huge_answer),
     ("answer without a length that never ends", fault_endless_answer),
+    ("pool's first read above the answer limit", fault_pool_read_above_the_limit),
     ("HOST_IS_SLAVE answers going round in circles", fault_redirect_loop),
     ("certificate changed under a pin", fault_changed_certificate),
     ("trust on first use, then a changed certificate", fault_first_use_then_changed_certificate),
@@ -491,6 +505,8 @@ def fuzz_command_line() -> tuple[int, int, list[str]]:
     nobody = "http://127.0.0.1:9"
     cases = [[f"--timeout={v}", "--url", nobody, "stats"]
              for v in ("inf", "-inf", "nan", "0", "-1", "1e400", "", "soon", "1e-400")]
+    cases += [[f"--answer-limit={v}", "--url", nobody, "stats"]
+              for v in ("inf", "nan", "0", "-1", "1e400", "1e-9", "", "lots", "1e308")]
     cases += [["--url", u, "stats"] for u in (
         f"https://root:{PASSWORD}@127.0.0.1:9", f"root:{PASSWORD}@127.0.0.1", "ftp://h",
         "https://", "https://[::1", "https://h:99999", "127.0.0.1:9\x1b[2J",

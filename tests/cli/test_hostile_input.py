@@ -38,6 +38,33 @@ def test_timeout_must_be_a_finite_number_above_zero(capsys, monkeypatch, value) 
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "0.0001", "-1", "1e308", "lots"])
+def test_answer_limit_must_be_a_finite_number_of_mib(capsys, monkeypatch, value) -> None:
+    status, _, err = run_cli(capsys, monkeypatch, "--url", NOBODY, f"--answer-limit={value}",
+                             "stats")
+    assert status == 2
+    assert "--answer-limit" in err and "size in MiB" in err and "Traceback" not in err
+
+
+def test_the_answer_limit_is_the_users_to_set(pool, capsys, monkeypatch) -> None:
+    """The pool's first read is over 100 KiB: under a 0.1 MiB limit it is refused at once (the
+    same read again would be as large), in one line naming the limit, and the session it
+    opened is logged out; under the default limit it is read."""
+    import time
+
+    connect = ("--url", pool.url, "--user", pool.user, "--transport", "jsonrpc")
+    sessions = set(pool.db.all("session"))
+    started = time.monotonic()
+    status, _, err = run_cli(capsys, monkeypatch, *connect, "--answer-limit", "0.1", "stats",
+                             password=pool.password)
+    assert status == 1
+    assert "limited to 104857 bytes" in err and err.count("\n") == 1, err
+    assert "reconnecting" not in err and time.monotonic() - started < 10
+    assert set(pool.db.all("session")) == sessions
+    status, _, err = run_cli(capsys, monkeypatch, *connect, "stats", password=pool.password)
+    assert status == 0, err
+
+
 @pytest.mark.parametrize("url", ["https://root:hunter2@127.0.0.1:9",
                                  "root:hunter2@127.0.0.1", "http://:hunter2@127.0.0.1:bad"])
 def test_a_password_in_the_url_is_refused_and_never_echoed(capsys, monkeypatch, url) -> None:

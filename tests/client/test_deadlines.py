@@ -4,6 +4,7 @@ and the answer size limit, over real loopback sockets."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -15,6 +16,8 @@ from tests.client.fake_server import (
     trickle,
     wait_finished,
 )
+from xapiman.pools.manager import PoolManager
+from xapiman.pools.profiles import Profile, ProfileStore
 from xapiman.xapi import AnswerTooLarge, Connection, ConnectionState, Limits, Timeout
 
 
@@ -62,6 +65,31 @@ def test_connect_ends_by_its_deadline_while_reading_the_pool() -> None:
         assert took < 2.5
         assert conn.state is ConnectionState.FAILED
         conn.close()
+
+
+def test_the_app_connects_by_the_same_deadline(tmp_path) -> None:
+    """The window's pools connect through PoolManager: a silent server fails them by the
+    deadline they were given, not by the 60 s a call may wait."""
+    stopping = threading.Event()
+    with fake_server(silent(stopping)) as server:
+        store = ProfileStore(tmp_path)
+        store.add(Profile(name="silent", address=server.url, use_tls=False))
+        manager = PoolManager(store, None)
+        failures: list[BaseException] = []
+        manager.listen("failed", lambda _name, exc: failures.append(exc))
+        try:
+            manager.open(store.get("silent"), "pw")  # type: ignore[arg-type]
+            started = time.monotonic()
+            connecting = manager.connect("silent", timeout=1.0)
+            connecting.join(30)  # the connection's thread ends with its failure
+            took = time.monotonic() - started
+            assert not connecting.is_alive()
+        finally:
+            stopping.set()
+            manager.close_all()
+    assert len(failures) == 1, failures
+    assert isinstance(failures[0], Timeout) and failures[0].phase == "deadline"
+    assert took < 8  # far below a call's 60 s
 
 
 def test_an_answer_announced_too_large_is_refused_before_it_is_read() -> None:

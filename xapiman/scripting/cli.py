@@ -11,6 +11,7 @@ from xapiman import logs
 from xapiman.i18n import translate
 from xapiman.scripting.terminal import safe_output
 from xapiman.scripting.tree import CommandTree, Verb, register_all
+from xapiman.xapi.state import Limits
 
 
 def seconds(text: str) -> float:
@@ -22,6 +23,18 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(translate(
             "Cli", "{text!r} is not a number of seconds above zero").format(text=text))
+    return value
+
+
+def mebibytes(text: str) -> float:
+    """An argparse type: a size in MiB, from 0.001 (a KiB) to 1048576 (a TiB)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.001 <= value <= 1 << 20:  # false for nan as well
+        raise argparse.ArgumentTypeError(translate(
+            "Cli", "{text!r} is not a size in MiB from 0.001 to 1048576").format(text=text))
     return value
 
 
@@ -49,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     conn.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                       help="overall seconds to connect, log in and load the pool, and to get it "
                       "back when it is lost during the run (default 60)")
+    conn.add_argument("--answer-limit", type=mebibytes, default=Limits().answer_bytes / 2**20,
+                      metavar="MIB", help="the largest answer read from the server, in MiB "
+                      "(default %(default).0f: a pool of thousands of VMs needs a few hundred); a "
+                      "larger one is refused before it fills memory")
     register_all(CommandTree(parser))
     return parser
 

@@ -15,7 +15,7 @@ from xapiman.pools.profiles import Profile, ProfileStore
 from xapiman.pools.secrets import PasswordStore
 from xapiman.xapi.connection import Connection
 from xapiman.xapi.endpoints import Endpoint
-from xapiman.xapi.state import RetryPolicy
+from xapiman.xapi.state import Limits, RetryPolicy
 from xapiman.xapi.tls import normalize_fingerprint
 from xapiman.xapi.trust import CertificateQuestion, CertificateTrust
 
@@ -133,10 +133,15 @@ def open_connection(args) -> Opened:
                              on_pinned=remember, warn=warn)
     # a pool lost during the run gets the same patience as connecting to it
     retry = RetryPolicy(give_up_after=args.timeout)
+    limits = Limits(answer_bytes=int(args.answer_limit * 2**20))
     conn = Connection(url, user, password, transport=args.transport, trust=trust,
-                      members=members, retry=retry)
+                      members=members, retry=retry, limits=limits)
     started = time.perf_counter()
-    conn.connect(args.timeout)
+    try:
+        conn.connect(args.timeout)
+    except BaseException:
+        conn.close()  # logs out a session the failure left behind, closes its sockets
+        raise
     total = time.perf_counter() - started
     if expected and expected != stored and endpoint.tls:
         remember(address, expected)  # the server showed it: pin it, as --fingerprint says

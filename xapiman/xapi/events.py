@@ -11,6 +11,7 @@ from xapiman.xapi.cache import ObjectCache
 from xapiman.xapi.deadline import Deadline, within
 from xapiman.xapi.endpoints import Endpoint
 from xapiman.xapi.errors import (
+    AnswerTooLarge,
     EventsLost,
     HostIsSlave,
     MalformedResponse,
@@ -100,6 +101,10 @@ class EventWatcher(threading.Thread):
                 try:
                     with within(self._load_deadline):
                         self._step()
+                except AnswerTooLarge as exc:  # reading the pool again would be as large
+                    self._drop_transport()
+                    self.on_fatal(exc)
+                    break
                 except (TransportError, RedirectLoop) as exc:
                     self._drop_transport()
                     if self._stopping.is_set():
