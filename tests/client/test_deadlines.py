@@ -18,6 +18,7 @@ from tests.client.fake_server import (
 )
 from xapiman.pools.manager import PoolManager
 from xapiman.pools.profiles import Profile, ProfileStore
+from xapiman.sim.testing import running_pool
 from xapiman.xapi import AnswerTooLarge, Connection, ConnectionState, Limits, Timeout
 
 
@@ -116,6 +117,23 @@ def test_an_answer_without_a_length_stops_at_the_limit() -> None:
     with fake_server(handle) as server:
         _, _, error = _connect_and_fail(server.url, 10.0, limits=Limits(answer_bytes=1 << 20))
     assert isinstance(error, AnswerTooLarge) and error.size is None and error.limit == 1 << 20
+
+
+def test_a_pool_read_above_the_limit_fails_at_once_and_leaves_no_session() -> None:
+    """Reading the pool again would be as large: FAILED without reconnection rounds, and
+    connecting again ends the session the failed attempt held."""
+    with running_pool(hosts=1, vms=4) as pool:
+        conn = Connection(pool.url, pool.user, pool.password, transport="jsonrpc",
+                          limits=Limits(answer_bytes=64 << 10))
+        try:
+            for _attempt in range(3):
+                took, error = wait_finished(lambda: conn.connect(20), limit=30)
+                assert isinstance(error, AnswerTooLarge), error
+                assert took < 5 and conn.state is ConnectionState.FAILED
+                assert len(pool.db.all("session")) == 1  # the last attempt's only
+        finally:
+            conn.close()
+        assert pool.db.all("session") == {}
 
 
 def test_closing_ends_by_its_time_limit_against_a_trickling_server() -> None:

@@ -242,6 +242,9 @@ class Connection:
 
     def _log_in_and_follow(self, deadline: Deadline | None) -> None:
         """The login of `connect()`, then the event thread (outside the lifecycle lock)."""
+        # connecting again after FAILED: the session it held is ended, not left on the server
+        # (xapi keeps a few hundred per client and evicts the oldest, someone else's perhaps)
+        self._session.logout()
         started = time.perf_counter()
         try:
             with within(deadline):
