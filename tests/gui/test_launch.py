@@ -122,6 +122,18 @@ def test_profile_and_unknown_tab_lists_the_tabs(pool, tmp_path) -> None:
     assert (tmp_path / "host.png").stat().st_size > 0
 
 
+def test_with_no_pool_to_open_the_window_is_shot_at_once(tmp_path) -> None:
+    ProfileStore(tmp_path).add(Profile("lab", "127.0.0.1:9"))  # saved, not reconnecting
+    shot = tmp_path / "empty.png"
+    run = xapiman("--screenshot", str(shot), config=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert QImage(str(shot)).width() > 0  # not after waiting 60 s for a pool that never comes
+    run = xapiman("--select", "web-01", "--screenshot", str(tmp_path / "x.png"),
+                  config=tmp_path)
+    assert run.returncode == 1 and "no pool is open" in run.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_unknown_profile_and_unknown_object_are_named(pool, tmp_path) -> None:
     run = xapiman("--profile", "nowhere", "--screenshot", str(tmp_path / "x.png"),
                   config=tmp_path, password="x")

@@ -153,6 +153,14 @@ class Launcher:
         while True:
             if self.failure:
                 raise LaunchError(self.failure)
+            if conn_name is None and not window.manager.names():
+                # no pool is being opened (none saved, or none that reconnects): nothing
+                # will appear, so the window is shown as it is
+                if wanted or self.args.tab:
+                    raise LaunchError(translate(
+                        "Launch", "no pool is open: open one with --connect, --profile or "
+                        "--demo to select an object or show a tab"))
+                return
             if self._settled(conn_name):
                 if not wanted:
                     break
