@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import ipaddress
 import logging
 import re
 import selectors
@@ -24,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, cast
 
 from xapiman.sim import faults as faults_mod
+from xapiman.sim.addresses import own_address
 from xapiman.sim.errors import Failure
 from xapiman.sim.routes import ROUTES, Request
 from xapiman.sim.wire import jsonrpc, xmlrpc
@@ -75,7 +75,7 @@ class HostServer(ThreadingHTTPServer):
             self.socket = reserved
             self.server_address = reserved.getsockname()
             self.server_activate()
-        self.advertised_host = advertise or (own_address(bind) if _wildcard(bind) else bind)
+        self.advertised_host = advertise or (own_address(":" in bind) if _wildcard(bind) else bind)
         self.thread: threading.Thread | None = None
         self.refused = 0
         self._workers = threading.BoundedSemaphore(self.max_workers)
@@ -166,31 +166,6 @@ class HostServer(ThreadingHTTPServer):
 
 def _wildcard(bind: str) -> bool:
     return bind in ("", "0.0.0.0", "::")
-
-
-def own_address(bind: str) -> str:
-    """An address of this machine that others can reach (for a server bound to every
-    interface): the source address of the default route (found by a UDP socket's connect,
-    which sends nothing; for "::", which also takes IPv4 clients, IPv6's route first, then
-    IPv4's), else the host name's first address that is not loopback, else loopback."""
-    ipv6 = ":" in bind
-    families = [socket.AF_INET6, socket.AF_INET] if ipv6 else [socket.AF_INET]
-    probes = {socket.AF_INET6: "2001:db8::1", socket.AF_INET: "192.0.2.1"}  # documentation
-    for family in families:
-        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
-            udp.connect((probes[family], 9))
-            address = str(udp.getsockname()[0])
-            if not ipaddress.ip_address(address).is_unspecified:
-                return address
-    for family in families:
-        with contextlib.suppress(OSError):
-            for info in socket.getaddrinfo(socket.gethostname(), None, family,
-                                           socket.SOCK_STREAM):
-                address = str(info[4][0])
-                ip = ipaddress.ip_address(address)
-                if not (ip.is_loopback or ip.is_link_local):
-                    return address
-    return "::1" if ipv6 else "127.0.0.1"
 
 
 class _Arrivals:
