@@ -13,6 +13,7 @@ from xapiman.actions.prompts import Choice, Field, Form
 from xapiman.gui.dialogs import AddServerDialog, CertificateDialog, ConfirmDialog, FormDialog
 from xapiman.gui.dialogs.certificate import format_fingerprint
 from xapiman.gui.screenshot import save_screenshot
+from xapiman.xapi import tls, trust
 
 pytestmark = pytest.mark.gui
 
@@ -292,8 +293,6 @@ def test_changed_certificate_warns_and_enter_disconnects(qtbot, artifacts_dir) -
 
 
 def test_certificate_dialog_from_the_client_core(qtbot) -> None:
-    tls = pytest.importorskip("xapiman.xapi.tls")
-    trust = pytest.importorskip("xapiman.xapi.trust")
     info = tls.CertificateInfo.from_der(_self_signed_der("xcp-host-02"))
     question = trust.CertificateQuestion("xcp-host-02:443", info, FP_OLD)
     dialog = shown(qtbot, CertificateDialog.from_question(question, now=NOW))

@@ -3,14 +3,20 @@ the control domain and the VMs, what is free, and each VM's memory settings."""
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from xapiman.gui.icons import icon
 from xapiman.gui.tabs import fmt
 from xapiman.gui.tabs.base import page
 from xapiman.gui.tabs.general import WatchedPage
 from xapiman.gui.tabs.lists import RefList, Row
-from xapiman.gui.tabs.widgets import PropertyForm, Section, Usage, section_heading
+from xapiman.gui.tabs.widgets import (
+    PropertyForm,
+    Section,
+    Usage,
+    scrolled_column,
+    section_heading,
+)
 from xapiman.i18n import translate
 from xapiman.xapi.records import VM, Host
 
@@ -60,16 +66,7 @@ class MemoryPage(WatchedPage):
 
     def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        inner = QWidget()
-        scroll.setWidget(inner)
-        box = QVBoxLayout(inner)
-        box.setContentsMargins(0, 0, 0, 0)
+        box = scrolled_column(self)
         self.form = PropertyForm()
         self.form.setObjectName("memoryForm")
         box.addWidget(self.form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PyQt6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from xapiman.gui.icons import icon
 from xapiman.gui.tabs import fmt
@@ -13,7 +13,13 @@ from xapiman.gui.tabs.general import EDIT_BUTTONS, GONE, PropertiesPage, Watched
 from xapiman.gui.tabs.host_general import host_state, running_vm_count
 from xapiman.gui.tabs.lists import RefList, Row
 from xapiman.gui.tabs.property_names import shown_value
-from xapiman.gui.tabs.widgets import PropertyForm, Section, Usage, section_heading
+from xapiman.gui.tabs.widgets import (
+    PropertyForm,
+    Section,
+    Usage,
+    scrolled_column,
+    section_heading,
+)
 from xapiman.i18n import translate
 from xapiman.xapi.records import SR, Host, Pool, as_bool
 
@@ -57,16 +63,7 @@ class PoolSummaryPage(WatchedPage):
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(context, parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        inner = QWidget()
-        scroll.setWidget(inner)
-        box = QVBoxLayout(inner)
-        box.setContentsMargins(0, 0, 0, 0)
+        box = scrolled_column(self)
         self.form = PropertyForm()
         box.addWidget(self.form)
         servers = QWidget()

@@ -12,6 +12,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -82,6 +83,22 @@ class _Bar(QWidget):
             painter.setBrush(QColor(colour))
             painter.drawRoundedRect(fill, 3, 3)
         painter.end()
+
+
+def scrolled_column(page: QWidget) -> QVBoxLayout:
+    """Give `page` one scrolling column (a page taller than the window scrolls as a whole)
+    and return the column's layout."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(6, 6, 6, 6)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    inner = QWidget()
+    scroll.setWidget(inner)
+    box = QVBoxLayout(inner)
+    box.setContentsMargins(0, 0, 0, 0)
+    return box
 
 
 def section_heading(title: str) -> tuple[QLabel, QFrame]:
